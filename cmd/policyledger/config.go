@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is the run's configuration. Precedence: flag > environment
+// (POLICYLEDGER_<KEY>) > config file (policyledger.yaml) > default.
+// Dataset metadata with meaningful case (titles, licences) is not here: it
+// lives in sources.yaml and is read verbatim.
+type Config struct {
+	Version  string `mapstructure:"version"`
+	Output   string `mapstructure:"output"`
+	Sources  string `mapstructure:"sources"`
+	Until    string `mapstructure:"until"`
+	CSVBOM   bool   `mapstructure:"csv_bom"`
+	LogLevel string `mapstructure:"log_level"`
+}
+
+// setting is one configuration key: the only place its default is defined.
+type setting struct {
+	key, flag string
+	def       any
+	usage     string
+}
+
+var settings = []setting{
+	{"version", "version", "0.1.0", "dataset version to release (semantic version; needs an entry in the changelog)"},
+	{"output", "output", "output", "folder for generated files: releases/<version>/ and work/<stage>/"},
+	{"sources", "sources", "", "path of a sources.yaml on disk (its snapshots are read relative to it); empty uses the embedded sources"},
+	{"until", "until", "", "stop after this stage and write its documents as JSON to <output>/work/<stage>/"},
+	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs"},
+	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)"},
+}
+
+// envPrefix prefixes every environment variable: POLICYLEDGER_VERSION, …
+const envPrefix = "POLICYLEDGER"
+
+// addFlags registers one flag per setting on fs.
+func addFlags(fs *pflag.FlagSet) {
+	for _, s := range settings {
+		switch d := s.def.(type) {
+		case string:
+			fs.String(s.flag, d, s.usage)
+		case bool:
+			fs.Bool(s.flag, d, s.usage)
+		}
+	}
+	fs.String("config", "", "configuration file (default: policyledger.yaml in the working folder, if present)")
+}
+
+// usageError marks errors in how the program was called or configured.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// loadConfig resolves the configuration from flags, environment, file and
+// defaults. Unknown keys in the file are refused.
+func loadConfig(fs *pflag.FlagSet) (Config, error) {
+	v := viper.New()
+	for _, s := range settings {
+		v.SetDefault(s.key, s.def) // every key, so env-only values are unmarshalled too
+		if err := v.BindPFlag(s.key, fs.Lookup(s.flag)); err != nil {
+			return Config{}, err
+		}
+	}
+	v.SetEnvPrefix(envPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
+	v.AutomaticEnv()
+
+	path, _ := fs.GetString("config")
+	explicit := path != ""
+	if !explicit {
+		path = "policyledger.yaml"
+	}
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		var pe *os.PathError
+		if explicit || !errors.As(err, &pe) {
+			return Config{}, usageError{fmt.Errorf("config %s: %v: fix the file or pass another --config", path, err)}
+		}
+	}
+	var c Config
+	if err := v.UnmarshalExact(&c); err != nil {
+		return Config{}, usageError{fmt.Errorf("config %s: %s: known keys are %s", path, oneLine(err.Error()), strings.Join(keys(), ", "))}
+	}
+	return c, nil
+}
+
+func keys() []string {
+	k := make([]string, len(settings))
+	for i, s := range settings {
+		k[i] = s.key
+	}
+	return k
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,164 @@
+// Command policyledger builds the policyledger dataset: flags and
+// environment → configuration → pipeline.Run → run report and exit code.
+//
+// Exit codes: 0 success; 1 one or more documents failed (nothing released);
+// 2 usage or configuration error; 3 the run stopped (bad manifest, or the
+// release could not be written or would modify a published version).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policyledger/policyledger/pipeline"
+	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/release"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailures = 1
+	exitUsage    = 2
+	exitStopped  = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, "policyledger:", err)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, pipeline.ErrFatal):
+		return exitStopped
+	}
+	return exitFailures
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "policyledger",
+		Short: "Build the policyledger dataset of China–Latin America policy clauses",
+		Long: `policyledger turns pinned snapshots of China–Latin America and Caribbean policy
+documents into a versioned dataset of clauses and aligned sentences, released as
+Parquet, CSV and JSON Lines with datapackage.json, a data card and checksums.
+
+Configuration precedence: flag > environment (POLICYLEDGER_<KEY>, e.g.
+POLICYLEDGER_VERSION) > policyledger.yaml > default.
+
+Exit codes: 0 success; 1 a document failed (nothing released); 2 usage or
+configuration error; 3 run stopped (bad manifest, release not writable, or a
+published version would change).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newRunCmd(), newStagesCmd(), newSchemaCmd())
+	return root
+}
+
+func newRunCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the pipeline: fetch, clean, parse, align, classify, release",
+		Long: `Run the stages in order over every source in the manifest and write
+<output>/releases/<version>/. With --until STAGE, stop after that stage and write
+its documents as JSON to <output>/work/STAGE/ for inspection.
+
+A release is built in a hidden staging folder and published by one rename. If
+the version folder exists already, identical bytes make the run a no-op and
+different bytes are refused: bump --version.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return runPipeline(cmd, cfg)
+		},
+	}
+	addFlags(cmd.Flags())
+	return cmd
+}
+
+func runPipeline(cmd *cobra.Command, cfg Config) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return usageError{fmt.Errorf("log_level %q: use debug, info, warn or error", cfg.LogLevel)}
+	}
+	opt := pipeline.Options{
+		Until:   cfg.Until,
+		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM},
+		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})),
+	}
+	if cfg.Sources == "" {
+		opt.Sources, opt.ManifestPath = sources.FS(), sources.Manifest
+	} else {
+		if _, err := os.Stat(cfg.Sources); err != nil {
+			return usageError{fmt.Errorf("sources %s: %w: pass the path of a sources.yaml", cfg.Sources, err)}
+		}
+		opt.Sources, opt.ManifestPath = os.DirFS(filepath.Dir(cfg.Sources)), filepath.Base(cfg.Sources)
+	}
+	if opt.Until != "" && !contains(pipeline.StageNames(), opt.Until) {
+		return usageError{fmt.Errorf("--until %q: not a stage; stages are %v", opt.Until, pipeline.StageNames())}
+	}
+	st, err := pipeline.Run(cmd.Context(), opt)
+	if st != nil {
+		pipeline.WriteReport(cmd.OutOrStdout(), st)
+	}
+	return err
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func newStagesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "stages",
+		Short: "List the pipeline's stages in order",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			for i, s := range pipeline.Describe() {
+				fmt.Fprintf(cmd.OutOrStdout(), "%d. %-9s %s\n", i+1, s[0], s[1])
+			}
+		},
+	}
+}
+
+func newSchemaCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the released tables' schema reference as Markdown",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprint(cmd.OutOrStdout(), release.SchemaReference("###"))
+		},
+	}
+}
+

@@ -1,0 +1,61 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// WriteReport prints the run report: one line per document with its
+// clause, text-unit and sentence counts, the removals cleaning made and
+// warnings; then failures, run notes and counters.
+func WriteReport(w io.Writer, st *schemas.State) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "document\tclauses\theadings\ttext units\tsentences\tremoved lines\ttruncated\twarnings")
+	var tc, th, tt, ts, tr, tw2 int
+	for _, d := range st.Docs {
+		text := 0
+		for _, c := range d.Clauses {
+			if c.IsText() {
+				text++
+			}
+		}
+		heads := len(d.Clauses) - text
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, len(d.Clauses), heads, text, len(d.Sentences), len(d.Removed), d.Truncated, len(d.Warnings))
+		tc, th, tt, ts, tr, tw2 = tc+len(d.Clauses), th+heads, tt+text, ts+len(d.Sentences), tr+len(d.Removed), tw2+len(d.Warnings)
+	}
+	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Docs), tc, th, tt, ts, tr, tw2)
+	tw.Flush()
+	for _, d := range st.Docs {
+		for _, r := range d.Removed {
+			fmt.Fprintf(w, "removed  %s line %d (%s): %s\n", d.Source.ID, r.Line, r.Rule, shorten(r.Text, 60))
+		}
+		for _, warn := range d.Warnings {
+			fmt.Fprintf(w, "warning  %s: %s\n", d.Source.ID, warn)
+		}
+	}
+	for _, f := range st.Failures {
+		fmt.Fprintf(w, "FAILED   %s at %s: %v\n", f.DocID, f.Stage, f.Err)
+	}
+	for _, n := range st.Notes {
+		fmt.Fprintf(w, "note     %s\n", n)
+	}
+	if names := st.CountNames(); len(names) > 0 {
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = fmt.Sprintf("%s=%d", n, st.Counts[n])
+		}
+		fmt.Fprintf(w, "counts   %s\n", strings.Join(parts, " "))
+	}
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,149 @@
+// Package schemas holds the records that flow between the pipeline's stages
+// (Source, Document, Clause, Sentence) and the column definitions of the
+// released tables, from which the Arrow schemas, CSV headers, JSON field names,
+// datapackage.json and the README's schema reference are all generated.
+//
+// It is the ground floor of the module: it imports nothing of ours.
+package schemas
+
+// Source is one entry of sources/sources.yaml: what a document is, where its
+// snapshot lives, the sha256 it is pinned to, and how to clean and parse it.
+// Metadata that the source does not state is nil, never guessed.
+type Source struct {
+	ID           string   `yaml:"id" json:"id"`
+	TitleZh      *string  `yaml:"title_zh" json:"title_zh"`
+	TitleEn      *string  `yaml:"title_en" json:"title_en"`
+	Issuer       string   `yaml:"issuer" json:"issuer"`
+	DocumentType string   `yaml:"document_type" json:"document_type"`
+	Languages    []string `yaml:"languages" json:"languages"`
+	// Layout names the grammar the snapshot is written in (see parse).
+	Layout string `yaml:"layout" json:"layout"`
+	// PublishedDate and AdoptedDate are YYYY-MM-DD, only where the source states them.
+	PublishedDate *string `yaml:"published_date" json:"published_date"`
+	AdoptedDate   *string `yaml:"adopted_date" json:"adopted_date"`
+	// Attribution is who published the text, where the manifest knows it;
+	// clean may find it in the text itself.
+	Attribution *string `yaml:"attribution" json:"attribution"`
+	URL         *string `yaml:"url" json:"url"`
+	CapturedVia *string `yaml:"captured_via" json:"captured_via"`
+	Licence     string  `yaml:"licence" json:"licence"`
+	Snapshot    string  `yaml:"snapshot" json:"snapshot"`
+	SHA256      string  `yaml:"sha256" json:"sha256"`
+	// HeadingKinds names the heading ranks of this document, outermost first
+	// (for example part, program, section).
+	HeadingKinds []string   `yaml:"heading_kinds" json:"heading_kinds"`
+	Clean        CleanRules `yaml:"clean" json:"clean"`
+}
+
+// CleanRules are the data-driven rules of the clean stage. Each pattern is a
+// Go regular expression matched against one whole line (NFC, trimmed).
+type CleanRules struct {
+	// Drop removes a line and records it as boilerplate.
+	Drop []Rule `yaml:"drop" json:"drop,omitempty"`
+	// Attribution removes a line and keeps its text as the document's source
+	// attribution; the pattern's capture groups, joined by " / ", are kept.
+	Attribution []Rule `yaml:"attribution" json:"attribution,omitempty"`
+	// PostedAt removes a line whose first capture group is a YYYY-MM-DD HH:MM
+	// posting time and keeps it as posted_at.
+	PostedAt []Rule `yaml:"posted_at" json:"posted_at,omitempty"`
+	// Truncation removes a line and everything after it, marks the document
+	// truncated and keeps the line as truncation_note.
+	Truncation []Rule `yaml:"truncation" json:"truncation,omitempty"`
+}
+
+// Rule is one named pattern.
+type Rule struct {
+	Name    string `yaml:"name" json:"name"`
+	Pattern string `yaml:"pattern" json:"pattern"`
+}
+
+// Document is a source on its way through the stages. Each stage fills in
+// more of it; the release stage turns a slice of them into tables.
+type Document struct {
+	Source Source `json:"source"`
+	// Raw is the snapshot's bytes, verified against Source.SHA256 by fetch.
+	Raw []byte `json:"-"`
+	// RawBytes is len(Raw), kept for reports after Raw is dropped.
+	RawBytes int64 `json:"raw_bytes"`
+
+	// Filled by clean.
+	Text              string    `json:"text,omitempty"`
+	LineNumbers       []int     `json:"line_numbers,omitempty"` // snapshot line of each line of Text
+	Removed           []Removal `json:"removed,omitempty"`
+	SourceAttribution *string   `json:"source_attribution,omitempty"`
+	PostedAt          *string   `json:"posted_at,omitempty"` // YYYY-MM-DDTHH:MM:SS, local time of the capturing site
+	Truncated         bool      `json:"truncated"`
+	TruncationNote    *string   `json:"truncation_note,omitempty"`
+	TruncationLink    *string   `json:"truncation_link,omitempty"`
+
+	// Filled by parse.
+	ParsedTitle *string  `json:"parsed_title,omitempty"`
+	Clauses     []Clause `json:"clauses,omitempty"`
+
+	// Filled by align.
+	Sentences []Sentence `json:"sentences,omitempty"`
+
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Removal is one line clean took out of the text, and why.
+type Removal struct {
+	Line   int    `json:"line"` // 1-based line in the snapshot
+	Rule   string `json:"rule"` // kind/name of the rule that matched
+	Action string `json:"action"`
+	Text   string `json:"text"`
+}
+
+// Clause is one node of a document's own hierarchy: a heading (part,
+// program, article, section) or a text unit (paragraph, item).
+// Empty strings and negative offsets are released as nulls.
+type Clause struct {
+	ID          string   `json:"id"`
+	DocID       string   `json:"doc_id"`
+	Ordinal     int      `json:"ordinal"` // 1-based, document order
+	ParentID    string   `json:"parent_id,omitempty"`
+	Level       int      `json:"level"` // 1 = top of the document
+	Kind        string   `json:"kind"`
+	Label       string   `json:"label,omitempty"`    // the document's own label: 第一部分, 一、, (三), 第二条
+	LabelEn     string   `json:"label_en,omitempty"` // Part I, 1., (3)
+	Number      int      `json:"number,omitempty"`   // the label's numeric value
+	TitleZh     string   `json:"title_zh,omitempty"`
+	TitleEn     string   `json:"title_en,omitempty"`
+	TextZh      string   `json:"text_zh,omitempty"`
+	TextEn      string   `json:"text_en,omitempty"`
+	HeadingPath []string `json:"heading_path"`
+	TextSHA256  string   `json:"text_sha256"`
+	// TextEnSHA256 hashes the English content; empty without English.
+	TextEnSHA256 string `json:"text_en_sha256,omitempty"`
+	// CharStart/CharEnd delimit, in code points of Document.Text, the clause's
+	// Chinese as it stands there (label and title or text); En* the English.
+	CharStart   int  `json:"char_start"`
+	CharEnd     int  `json:"char_end"`
+	EnCharStart int  `json:"en_char_start"`
+	EnCharEnd   int  `json:"en_char_end"`
+	SourceLine  int  `json:"source_line"`
+	Complete    bool `json:"complete"`
+}
+
+// IsText reports whether the clause carries body text (paragraph or item)
+// rather than being a heading.
+func (c Clause) IsText() bool { return c.TextZh != "" || c.TextEn != "" }
+
+// Sentence is one alignment bead inside a text clause: one or more Chinese
+// sentences paired with zero or more English ones (or the reverse).
+type Sentence struct {
+	ID       string   `json:"id"`
+	ClauseID string   `json:"clause_id"`
+	DocID    string   `json:"doc_id"`
+	Ordinal  int      `json:"ordinal"` // 1-based within the clause
+	Zh       string   `json:"zh,omitempty"`
+	En       string   `json:"en,omitempty"`
+	Bead     string   `json:"bead,omitempty"` // "1-1", "2-1", … ; empty for monolingual documents
+	Score    *float64 `json:"score,omitempty"`
+	// Offsets in code points within the clause's text_zh / text_en; -1 when
+	// that side is empty.
+	ZhStart int `json:"zh_start"`
+	ZhEnd   int `json:"zh_end"`
+	EnStart int `json:"en_start"`
+	EnEnd   int `json:"en_end"`
+}

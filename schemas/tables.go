@@ -1,0 +1,189 @@
+package schemas
+
+// Tables returns the released tables in release order. Everything that
+// names a column (Arrow schemas, CSV headers, JSON keys, datapackage.json,
+// the data card and the README's schema reference) is generated from here.
+func Tables() []Table {
+	return []Table{DocumentsTable, ClausesTable, SentencesTable}
+}
+
+// DocumentsTable has one row per source document.
+var DocumentsTable = Table{
+	Name:        "documents",
+	Title:       "Documents",
+	Description: "One row per source document: its metadata as recorded in the manifest or stated in the text, what cleaning removed, the pinned snapshot, and the cleaned text that clause offsets point into.",
+	PrimaryKey:  []string{"doc_id"},
+	Fields: []Field{
+		{"doc_id", String, false, "Stable document identifier, e.g. lac-policy-2025."},
+		{"title_zh", String, true, "Chinese title as published; null where unknown."},
+		{"title_en", String, true, "English title as published; null where the document has none."},
+		{"issuer", String, false, "Who issued or adopted the document."},
+		{"document_type", String, false, "Kind of document, e.g. policy_paper, action_plan."},
+		{"languages", StringList, false, "Languages of the text, as BCP 47 codes (zh, en)."},
+		{"layout", String, false, "Name of the grammar the snapshot is written in (bilingual-rows, markdown-zh)."},
+		{"published_date", Date, true, "Publication date where the source states it; null otherwise (never guessed)."},
+		{"adopted_date", Date, true, "Adoption date where the text states it; null otherwise."},
+		{"posted_at", Timestamp, true, "Posting time printed by the site the snapshot was captured from (site local time, zone not stated); null where absent."},
+		{"source_attribution", String, true, "Attribution printed with the text (e.g. (来源:新华网) / (Source: Xinhua)), else the manifest's; null where unknown."},
+		{"source_url", String, true, "Original URL of the text where known; null otherwise."},
+		{"captured_via", String, true, "Where the snapshot was captured, when that differs from the publisher."},
+		{"licence_note", String, false, "Rights note on the source text."},
+		{"truncated", Bool, false, "True when the captured text stops before the document's end."},
+		{"truncation_note", String, true, "The note that cut the text off, as printed; null when not truncated."},
+		{"truncation_link", String, true, "Link printed with the truncation note; null when none."},
+		{"boilerplate", StringList, false, "Lines removed by cleaning (web boilerplate, attribution, posting time, truncation note), in snapshot order."},
+		{"snapshot_path", String, false, "Path of the snapshot inside the project's sources/ folder."},
+		{"snapshot_sha256", String, false, "SHA-256 of the snapshot bytes, as pinned in sources.yaml."},
+		{"snapshot_bytes", Int64, false, "Size of the snapshot in bytes."},
+		{"clause_count", Int64, false, "Number of rows of this document in clauses."},
+		{"sentence_count", Int64, false, "Number of rows of this document in sentences."},
+		{"clean_text", String, false, "The cleaned text (NFC) that clauses.char_start/char_end index, in code points."},
+	},
+	Rows: documentRows,
+}
+
+// ClausesTable has one row per node of each document's own hierarchy.
+var ClausesTable = Table{
+	Name:        "clauses",
+	Title:       "Clauses",
+	Description: "One row per node of each document's own hierarchy: headings (preface, part, program, article, section) and text units (paragraph, item), in document order.",
+	PrimaryKey:  []string{"clause_id"},
+	ForeignKeys: []ForeignKey{
+		{Fields: []string{"doc_id"}, RefTable: "documents", RefFields: []string{"doc_id"}},
+		{Fields: []string{"parent_id"}, RefTable: "clauses", RefFields: []string{"clause_id"}},
+	},
+	Fields: []Field{
+		{"clause_id", String, false, "Stable, readable id: document id and the structural path by the document's own numbering, e.g. lac-policy-2025/part3/prog1/sec3/para1."},
+		{"doc_id", String, false, "Document the clause belongs to (documents.doc_id)."},
+		{"ordinal", Int64, false, "1-based position of the clause in its document."},
+		{"parent_id", String, true, "Enclosing clause (clauses.clause_id); null at the top level."},
+		{"level", Int64, false, "Depth in the hierarchy, 1 at the top."},
+		{"kind", String, false, "preface, part, program, article, section, paragraph or item."},
+		{"label", String, true, "The document's own label as printed: 第一部分, 一、, (三), 第二条; null for unnumbered clauses."},
+		{"label_en", String, true, "English label as printed (Part I, 1., (3)); null where absent."},
+		{"number", Int64, true, "Numeric value of the label (第三部分 → 3, (十七) → 17); null for unnumbered clauses."},
+		{"title_zh", String, true, "Chinese heading title; null for text units."},
+		{"title_en", String, true, "English heading title; null where absent."},
+		{"text_zh", String, true, "Chinese body text (NFC, trimmed), without the label; null for headings."},
+		{"text_en", String, true, "English body text; null for headings and Chinese-only documents."},
+		{"heading_path", StringList, false, "Labels and titles of the enclosing headings, outermost first."},
+		{"text_sha256", String, false, "SHA-256 (hex) of the UTF-8 of the clause's Chinese content: text_zh, else title_zh, else label."},
+		{"text_en_sha256", String, true, "SHA-256 (hex) of text_en, else title_en; null where there is no English."},
+		{"char_start", Int64, false, "Start (0-based, in code points) of the clause's Chinese in documents.clean_text."},
+		{"char_end", Int64, false, "End (exclusive) of the clause's Chinese in documents.clean_text."},
+		{"en_char_start", Int64, true, "Start of the clause's English in documents.clean_text; null without English."},
+		{"en_char_end", Int64, true, "End (exclusive) of the clause's English in documents.clean_text."},
+		{"source_line", Int64, false, "1-based line of the snapshot where the clause starts."},
+		{"complete", Bool, false, "False when the capture cut the clause off mid-text."},
+	},
+	Rows: clauseRows,
+}
+
+// SentencesTable has one row per alignment bead of each text clause.
+var SentencesTable = Table{
+	Name:        "sentences",
+	Title:       "Sentences",
+	Description: "One row per alignment bead inside each text clause: Chinese sentence(s) with the English sentence(s) that translate them. Chinese-only documents have one row per Chinese sentence and null English.",
+	PrimaryKey:  []string{"sentence_id"},
+	ForeignKeys: []ForeignKey{
+		{Fields: []string{"clause_id"}, RefTable: "clauses", RefFields: []string{"clause_id"}},
+		{Fields: []string{"doc_id"}, RefTable: "documents", RefFields: []string{"doc_id"}},
+	},
+	Fields: []Field{
+		{"sentence_id", String, false, "Stable id: clause id and the bead's ordinal, e.g. lac-policy-2025/preface/para1/s2."},
+		{"clause_id", String, false, "Clause the sentence belongs to (clauses.clause_id)."},
+		{"doc_id", String, false, "Document (documents.doc_id)."},
+		{"ordinal", Int64, false, "1-based position of the bead within its clause."},
+		{"zh", String, true, "Chinese sentence(s) of the bead; null for a 0-1 bead."},
+		{"en", String, true, "English sentence(s) of the bead; null for a 1-0 bead and for Chinese-only documents."},
+		{"bead", String, true, "Bead type zh-en, e.g. 1-1, 1-2, 2-1, 1-0, 0-1; null for Chinese-only documents."},
+		{"score", Float64, true, "Alignment confidence in [0,1]; null for Chinese-only documents."},
+		{"zh_start", Int64, true, "Start (code points) of zh within clauses.text_zh; null when zh is null."},
+		{"zh_end", Int64, true, "End (exclusive) of zh within clauses.text_zh."},
+		{"en_start", Int64, true, "Start (code points) of en within clauses.text_en; null when en is null."},
+		{"en_end", Int64, true, "End (exclusive) of en within clauses.text_en."},
+	},
+	Rows: sentenceRows,
+}
+
+func documentRows(docs []Document) [][]any {
+	rows := make([][]any, 0, len(docs))
+	for _, d := range docs {
+		s := d.Source
+		attribution := d.SourceAttribution
+		if attribution == nil {
+			attribution = s.Attribution
+		}
+		boilerplate := make([]string, len(d.Removed))
+		for i, r := range d.Removed {
+			boilerplate[i] = r.Text
+		}
+		rows = append(rows, []any{
+			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), s.Layout,
+			ptr(s.PublishedDate), ptr(s.AdoptedDate), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
+			s.Licence, d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
+			s.Snapshot, s.SHA256, d.RawBytes, int64(len(d.Clauses)), int64(len(d.Sentences)), d.Text,
+		})
+	}
+	return rows
+}
+
+func clauseRows(docs []Document) [][]any {
+	var rows [][]any
+	for _, d := range docs {
+		for _, c := range d.Clauses {
+			var number any
+			if c.Number > 0 {
+				number = int64(c.Number)
+			}
+			rows = append(rows, []any{
+				c.ID, c.DocID, int64(c.Ordinal), str(c.ParentID), int64(c.Level), c.Kind,
+				str(c.Label), str(c.LabelEn), number, str(c.TitleZh), str(c.TitleEn), str(c.TextZh), str(c.TextEn),
+				append([]string{}, c.HeadingPath...), c.TextSHA256, str(c.TextEnSHA256),
+				int64(c.CharStart), int64(c.CharEnd), offset(c.EnCharStart), offset(c.EnCharEnd),
+				int64(c.SourceLine), c.Complete,
+			})
+		}
+	}
+	return rows
+}
+
+func sentenceRows(docs []Document) [][]any {
+	var rows [][]any
+	for _, d := range docs {
+		for _, s := range d.Sentences {
+			var score any
+			if s.Score != nil {
+				score = *s.Score
+			}
+			rows = append(rows, []any{
+				s.ID, s.ClauseID, s.DocID, int64(s.Ordinal), str(s.Zh), str(s.En), str(s.Bead), score,
+				offset(s.ZhStart), offset(s.ZhEnd), offset(s.EnStart), offset(s.EnEnd),
+			})
+		}
+	}
+	return rows
+}
+
+// str releases an empty string as null.
+func str(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func ptr(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// offset releases a negative offset as null.
+func offset(n int) any {
+	if n < 0 {
+		return nil
+	}
+	return int64(n)
+}

@@ -1,0 +1,213 @@
+// Package clean is the second stage: it turns a document's raw snapshot
+// bytes into clean text (UTF-8, NFC, LF line ends) and takes out what is not
+// part of the document — web boilerplate, the source attribution row, the
+// capturing site's posting time, a truncation note and what follows it —
+// keeping each as document metadata. Which lines go is decided by the
+// per-source rules in sources.yaml, not by code.
+package clean
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// Stage cleans every document in the run.
+type Stage struct{}
+
+// Name implements the pipeline's stage contract.
+func (Stage) Name() string { return "clean" }
+
+// Run cleans each document and counts each removal by action.
+func (Stage) Run(ctx context.Context, st *schemas.State) error {
+	return st.EachDoc("clean", func(d *schemas.Document) error {
+		out, err := Document(*d)
+		if err != nil {
+			return err
+		}
+		for _, r := range out.Removed {
+			st.Count("clean."+r.Action, 1)
+		}
+		*d = out
+		return nil
+	})
+}
+
+// Actions of the clean rules, as recorded in schemas.Removal.Action.
+const (
+	ActionDrop        = "drop"
+	ActionAttribution = "attribution"
+	ActionPostedAt    = "posted_at"
+	ActionTruncate    = "truncate"
+)
+
+var (
+	bom       = []byte{0xEF, 0xBB, 0xBF}
+	linkURL   = regexp.MustCompile(`\]\((https?://[^)\s]+)\)|(https?://\S+)`)
+	markdownE = strings.NewReplacer(`\\_`, `_`, `\_`, `_`)
+)
+
+// Document cleans one document. It is a pure function of d.Raw and
+// d.Source.Clean: the same input always gives the same output, and cleaning
+// its own output again changes nothing.
+func Document(d schemas.Document) (schemas.Document, error) {
+	id := d.Source.ID
+	raw := bytes.TrimPrefix(d.Raw, bom)
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return d, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, d.Source.Snapshot)
+	}
+	if line, col, ok := invalidUTF8(raw); !ok {
+		return d, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: convert the snapshot to UTF-8 (or refetch it so fetch can decode it)", id, d.Source.Snapshot, line, col)
+	}
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return d, fmt.Errorf("clean: %s: snapshot %s contains NUL bytes, so it is not text: re-capture the source", id, d.Source.Snapshot)
+	}
+	rules, err := compile(d.Source.Clean)
+	if err != nil {
+		return d, fmt.Errorf("clean: %s: %w", id, err)
+	}
+	text := strings.ReplaceAll(string(raw), "\r\n", "\n")
+	text = norm.NFC.String(text)
+
+	var kept []string
+	var keptNo []int
+	d.Removed = nil
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimRightFunc(lines[i], isSpace)
+		trimmed := strings.TrimSpace(line)
+		no := i + 1
+		if r, _ := rules.match(ActionTruncate, trimmed); r != "" {
+			note := trimmed
+			d.Truncated = true
+			d.TruncationNote = &note
+			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionTruncate, Text: trimmed})
+			for j := i + 1; j < len(lines); j++ {
+				rest := strings.TrimSpace(lines[j])
+				if rest == "" {
+					continue
+				}
+				if d.TruncationLink == nil {
+					if u := firstURL(rest); u != "" {
+						d.TruncationLink = &u
+					}
+				}
+				d.Removed = append(d.Removed, schemas.Removal{Line: j + 1, Rule: r, Action: ActionTruncate, Text: rest})
+			}
+			break
+		}
+		if r, m := rules.match(ActionPostedAt, trimmed); r != "" {
+			at := strings.Replace(m[1], " ", "T", 1) + ":00"
+			d.PostedAt = &at
+			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionPostedAt, Text: trimmed})
+			continue
+		}
+		if r, m := rules.match(ActionAttribution, trimmed); r != "" {
+			parts := m[1:]
+			if len(parts) == 0 {
+				parts = m[:1]
+			}
+			a := strings.Join(parts, " / ")
+			d.SourceAttribution = &a
+			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionAttribution, Text: trimmed})
+			continue
+		}
+		if r, _ := rules.match(ActionDrop, trimmed); r != "" {
+			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionDrop, Text: trimmed})
+			continue
+		}
+		kept = append(kept, line)
+		keptNo = append(keptNo, no)
+	}
+	// Blank lines at either end carry nothing and would shift nothing.
+	for len(kept) > 0 && kept[0] == "" {
+		kept, keptNo = kept[1:], keptNo[1:]
+	}
+	for len(kept) > 0 && kept[len(kept)-1] == "" {
+		kept, keptNo = kept[:len(kept)-1], keptNo[:len(keptNo)-1]
+	}
+	if len(kept) == 0 {
+		return d, fmt.Errorf("clean: %s: nothing is left of snapshot %s after cleaning: check the clean rules in sources.yaml", id, d.Source.Snapshot)
+	}
+	d.Text = strings.Join(kept, "\n")
+	d.LineNumbers = keptNo
+	return d, nil
+}
+
+func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\r' }
+
+// invalidUTF8 returns the 1-based line and byte column of the first invalid
+// UTF-8 sequence, or ok.
+func invalidUTF8(b []byte) (line, col int, ok bool) {
+	if utf8.Valid(b) {
+		return 0, 0, true
+	}
+	line, start := 1, 0
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, i - start + 1, false
+		}
+		if r == '\n' {
+			line, start = line+1, i+1
+		}
+		i += size
+	}
+	return line, 0, false
+}
+
+func firstURL(s string) string {
+	m := linkURL.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	u := m[1]
+	if u == "" {
+		u = m[2]
+	}
+	return markdownE.Replace(u)
+}
+
+type compiled map[string][]namedRe
+
+type namedRe struct {
+	name string
+	re   *regexp.Regexp
+}
+
+func compile(c schemas.CleanRules) (compiled, error) {
+	out := compiled{}
+	for action, rules := range map[string][]schemas.Rule{
+		ActionDrop: c.Drop, ActionAttribution: c.Attribution, ActionPostedAt: c.PostedAt, ActionTruncate: c.Truncation,
+	} {
+		for _, r := range rules {
+			re, err := regexp.Compile(r.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("clean rule %s %q: %w", action, r.Name, err)
+			}
+			out[action] = append(out[action], namedRe{r.Name, re})
+		}
+	}
+	return out, nil
+}
+
+// match returns the name of the first rule of an action matching line and
+// its submatches, or "".
+func (c compiled) match(action, line string) (string, []string) {
+	if line == "" {
+		return "", nil
+	}
+	for _, r := range c[action] {
+		if m := r.re.FindStringSubmatch(line); m != nil {
+			return action + "/" + r.name, m
+		}
+	}
+	return "", nil
+}

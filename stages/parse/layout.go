@@ -1,0 +1,121 @@
+package parse
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// token is one content line of a cleaned text: its Chinese and (for
+// bilingual layouts) English cells, with their code-point offsets in the
+// cleaned text.
+type token struct {
+	line       int // 1-based snapshot line
+	zh, en     string
+	zhStart    int
+	zhEnd      int
+	enStart    int // -1 without English
+	enEnd      int
+	mdHeading  int // number of leading '#' in markdown layouts, else 0
+	firstToken bool
+}
+
+// tokenizer turns cleaned text into tokens, one per non-blank line.
+type tokenizer func(docID string, text string, lineNumbers []int) ([]token, error)
+
+// layouts are the grammars the parser knows. A source names one in its
+// manifest entry; a new layout is a new tokenizer here.
+var layouts = map[string]tokenizer{
+	// One row per paragraph or heading: "Chinese | English | |".
+	"bilingual-rows": bilingualRows,
+	// Chinese Markdown: headings with any number of '#', numbered items,
+	// paragraphs separated by blank lines.
+	"markdown-zh": markdownZh,
+}
+
+// Layouts lists the known layout names, sorted.
+func Layouts() []string {
+	names := make([]string, 0, len(layouts))
+	for k := range layouts {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// lines yields each line of text with its code-point offset.
+func eachLine(text string, fn func(i int, line string, start int) error) error {
+	start := 0
+	for i, line := range strings.Split(text, "\n") {
+		if err := fn(i, line, start); err != nil {
+			return err
+		}
+		start += utf8.RuneCountInString(line) + 1
+	}
+	return nil
+}
+
+// cell returns s[a:b] trimmed, with the code-point offsets of the trimmed
+// part, given that s starts at code point base.
+func cell(s string, base int) (string, int, int) {
+	lead := len(s) - len(strings.TrimLeft(s, " \t\u3000"))
+	t := strings.TrimSpace(s)
+	start := base + utf8.RuneCountInString(s[:lead])
+	return t, start, start + utf8.RuneCountInString(t)
+}
+
+func bilingualRows(docID, text string, lineNumbers []int) ([]token, error) {
+	var toks []token
+	err := eachLine(text, func(i int, line string, start int) error {
+		if strings.TrimSpace(line) == "" {
+			return nil
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 2 {
+			return fmt.Errorf("parse: %s line %d: row has no '|' separator; layout bilingual-rows expects \"Chinese | English | |\": fix the row or the source's layout", docID, lineNumbers[i])
+		}
+		for _, extra := range cells[2:] {
+			if strings.TrimSpace(extra) != "" {
+				return fmt.Errorf("parse: %s line %d: row has more than two non-empty cells; layout bilingual-rows expects \"Chinese | English | |\": fix the row", docID, lineNumbers[i])
+			}
+		}
+		zh, zs, ze := cell(cells[0], start)
+		en, es, ee := cell(cells[1], start+utf8.RuneCountInString(cells[0])+1)
+		if zh == "" {
+			return fmt.Errorf("parse: %s line %d: row has no Chinese cell: fix the row", docID, lineNumbers[i])
+		}
+		t := token{line: lineNumbers[i], zh: zh, zhStart: zs, zhEnd: ze, en: en, enStart: es, enEnd: ee}
+		if en == "" {
+			t.enStart, t.enEnd = -1, -1
+		}
+		toks = append(toks, t)
+		return nil
+	})
+	return toks, err
+}
+
+var mdHeading = regexp.MustCompile(`^(#{1,6})\s+`)
+
+func markdownZh(docID, text string, lineNumbers []int) ([]token, error) {
+	var toks []token
+	err := eachLine(text, func(i int, line string, start int) error {
+		if strings.TrimSpace(line) == "" {
+			return nil
+		}
+		level := 0
+		if m := mdHeading.FindStringSubmatch(line); m != nil {
+			level = len(m[1])
+			start += utf8.RuneCountInString(m[0])
+			line = line[len(m[0]):]
+		}
+		zh, zs, ze := cell(line, start)
+		if zh == "" {
+			return nil
+		}
+		toks = append(toks, token{line: lineNumbers[i], zh: zh, zhStart: zs, zhEnd: ze, enStart: -1, enEnd: -1, mdHeading: level})
+		return nil
+	})
+	return toks, err
+}

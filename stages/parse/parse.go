@@ -1,0 +1,280 @@
+// Package parse is the third stage: it reads a cleaned document into its own
+// hierarchy of clauses — parts, programs, articles, sections as headings;
+// paragraphs and numbered items as text units — keeping the document's own
+// labels (第一部分, 一、, (三), 第二条) and giving every clause a stable id
+// built from the document id and its structural path.
+//
+// Rank comes from the numbering, never from Markdown '#' counts: 第X部分 /
+// 第X条 / 前言 open rank 1, X、 rank 2, (X) rank 3. A numbered line is a
+// heading when what follows it is of a lower rank (or unnumbered text), and
+// an item otherwise; so 一、 is an item under 第一条 but a section heading
+// under 第二条.
+package parse
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// Stage parses every document in the run.
+type Stage struct{}
+
+// Name implements the pipeline's stage contract.
+func (Stage) Name() string { return "parse" }
+
+// Run parses each document and counts clauses by kind.
+func (Stage) Run(ctx context.Context, st *schemas.State) error {
+	return st.EachDoc("parse", func(d *schemas.Document) error {
+		out, err := Document(*d)
+		if err != nil {
+			return err
+		}
+		for _, c := range out.Clauses {
+			st.Count("parse."+c.Kind, 1)
+		}
+		*d = out
+		return nil
+	})
+}
+
+// Document parses one cleaned document into clauses. It is pure.
+func Document(d schemas.Document) (schemas.Document, error) {
+	id := d.Source.ID
+	tokenize, ok := layouts[d.Source.Layout]
+	if !ok {
+		return d, fmt.Errorf("parse: %s: unknown layout %q (known: %s): set layout in sources.yaml", id, d.Source.Layout, strings.Join(Layouts(), ", "))
+	}
+	toks, err := tokenize(id, d.Text, d.LineNumbers)
+	if err != nil {
+		return d, err
+	}
+	if len(toks) > 0 && toks[0].mdHeading == 1 && zhMarker(toks[0].zh).rank == 0 {
+		title := toks[0].zh
+		d.ParsedTitle = &title
+		if d.Source.TitleZh != nil && *d.Source.TitleZh != title {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("parse: line %d: title %q differs from the manifest's title_zh %q", toks[0].line, title, *d.Source.TitleZh))
+		}
+		toks = toks[1:]
+	}
+	b := builder{doc: d, ids: map[string]int{}, numbers: map[string]int{}, paras: map[string]int{}}
+	if err := b.build(toks); err != nil {
+		return d, err
+	}
+	if b.numbered == 0 {
+		return d, fmt.Errorf("parse: %s: no headings or numbered items in %d lines of layout %s: the text has no structure this layout recognises; check the snapshot and the layout in sources.yaml", id, len(toks), d.Source.Layout)
+	}
+	if d.Truncated {
+		for i := len(b.clauses) - 1; i >= 0; i-- {
+			if b.clauses[i].IsText() {
+				b.clauses[i].Complete = false
+				break
+			}
+		}
+	}
+	d.Clauses = b.clauses
+	d.Warnings = append(d.Warnings, b.warnings...)
+	return d, nil
+}
+
+// builder walks the tokens once, keeping a stack of open headings.
+type builder struct {
+	doc      schemas.Document
+	clauses  []schemas.Clause
+	stack    []open
+	ids      map[string]int // clause id → index, for uniqueness
+	numbers  map[string]int // parent id + rank → last number seen
+	paras    map[string]int // parent id → paragraphs so far
+	numbered int // numbered lines seen
+	warnings []string
+}
+
+type open struct {
+	rank  int
+	index int // into clauses
+}
+
+func (b *builder) build(toks []token) error {
+	id := b.doc.Source.ID
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		m := zhMarker(t.zh)
+		if m.rank == 0 {
+			b.add(t, t, schemas.Clause{Kind: "paragraph", TextZh: t.zh, TextEn: t.en})
+			continue
+		}
+		for len(b.stack) > 0 && b.stack[len(b.stack)-1].rank >= m.rank {
+			b.stack = b.stack[:len(b.stack)-1]
+		}
+		parent := b.parentID()
+		if m.number > 0 {
+			key := fmt.Sprintf("%s#%d", parent, m.rank)
+			if prev := b.numbers[key]; m.number != prev+1 {
+				return fmt.Errorf("parse: %s line %d: numbering jumps from %s to %s under %s: the snapshot is missing a clause or mislabels one; fix the snapshot or its clean rules",
+					id, t.line, prevLabel(m, prev), m.label, b.where())
+			}
+			b.numbers[key] = m.number
+		}
+		en := enMarker(t.en)
+		if t.en != "" && m.number > 0 && en.number != m.number {
+			b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: English label %q does not match %s", t.line, en.label, m.label))
+		}
+		heading := m.rank == 1 || i+1 < len(toks) && lowerRank(toks[i+1], m.rank)
+		if !heading {
+			b.add(t, t, schemas.Clause{Kind: "item", Label: m.label, LabelEn: en.label, Number: m.number, TextZh: m.rest, TextEn: en.rest})
+			b.numbered++
+			continue
+		}
+		c := schemas.Clause{Kind: m.kind, Label: m.label, LabelEn: en.label, Number: m.number, TitleZh: m.rest, TitleEn: en.rest}
+		if m.kind == "" {
+			c.Kind = b.headingKind(m.rank)
+		} else {
+			c.Label, c.LabelEn, c.TitleEn = "", "", t.en
+		}
+		last := t
+		// A numbered top-level heading printed alone (第一部分 | Part I) takes
+		// the next line as its title when that line reads as a title.
+		if c.TitleZh == "" && m.number > 0 && i+1 < len(toks) && isTitle(toks[i+1]) {
+			last = toks[i+1]
+			c.TitleZh, c.TitleEn = last.zh, last.en
+			i++
+		}
+		if strings.HasSuffix(c.TitleZh, "。") {
+			b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: heading %s ends like a sentence; is it an item with a continuation paragraph?", t.line, m.label))
+		}
+		b.add(t, last, c)
+		b.stack = append(b.stack, open{rank: m.rank, index: len(b.clauses) - 1})
+		b.numbered++
+	}
+	return nil
+}
+
+// lowerRank reports whether t is unnumbered text or numbered below rank.
+func lowerRank(t token, rank int) bool {
+	m := zhMarker(t.zh)
+	return m.rank == 0 || m.rank > rank
+}
+
+// isTitle reports whether an unnumbered line reads as a heading title rather
+// than a paragraph: no sentence-ending punctuation.
+func isTitle(t token) bool {
+	if zhMarker(t.zh).rank != 0 {
+		return false
+	}
+	return !strings.ContainsAny(t.zh, "。！？；")
+}
+
+func (b *builder) headingKind(rank int) string {
+	kinds := b.doc.Source.HeadingKinds
+	if rank-1 < len(kinds) {
+		return kinds[rank-1]
+	}
+	return fmt.Sprintf("heading%d", rank)
+}
+
+func (b *builder) parentID() string {
+	if len(b.stack) == 0 {
+		return ""
+	}
+	return b.clauses[b.stack[len(b.stack)-1].index].ID
+}
+
+// where names the open headings, for error messages.
+func (b *builder) where() string {
+	if len(b.stack) == 0 {
+		return "the document's top level"
+	}
+	return strings.Join(b.clauses[b.stack[len(b.stack)-1].index].HeadingPath, " / ") + " / " + headingName(b.clauses[b.stack[len(b.stack)-1].index])
+}
+
+func prevLabel(m marker, prev int) string {
+	if prev == 0 {
+		return "the start"
+	}
+	return strings.Replace(m.label, chineseLabel(m.number), chineseLabel(prev), 1)
+}
+
+// segments shortens kinds for clause ids.
+var segments = map[string]string{
+	"part": "part", "program": "prog", "section": "sec", "subsection": "subsec", "article": "art",
+	"chapter": "chap", "item": "item", "paragraph": "para", "preface": "preface", "conclusion": "conclusion",
+}
+
+// add appends a clause spanning tokens first..last under the current parent.
+func (b *builder) add(first, last token, c schemas.Clause) {
+	docID := b.doc.Source.ID
+	parent := b.parentID()
+	seg, ok := segments[c.Kind]
+	if !ok {
+		seg = c.Kind
+	}
+	switch {
+	case c.Kind == "paragraph":
+		b.paras[parent]++
+		seg = fmt.Sprintf("%s%d", seg, b.paras[parent])
+	case c.Number > 0:
+		seg = fmt.Sprintf("%s%d", seg, c.Number)
+	}
+	prefix := docID
+	if parent != "" {
+		prefix = parent
+	}
+	c.ID = prefix + "/" + seg
+	if n, dup := b.ids[c.ID]; dup {
+		b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: clause id %s repeats clause %d; suffixing", first.line, c.ID, n+1))
+		c.ID = fmt.Sprintf("%s-%d", c.ID, len(b.clauses)+1)
+	}
+	b.ids[c.ID] = len(b.clauses)
+	c.DocID = docID
+	c.Ordinal = len(b.clauses) + 1
+	c.ParentID = parent
+	c.Level = len(b.stack) + 1
+	c.HeadingPath = []string{}
+	for _, o := range b.stack {
+		c.HeadingPath = append(c.HeadingPath, headingName(b.clauses[o.index]))
+	}
+	c.CharStart, c.CharEnd = first.zhStart, last.zhEnd
+	c.EnCharStart, c.EnCharEnd = -1, -1
+	if first.enStart >= 0 && last.enEnd >= 0 {
+		c.EnCharStart, c.EnCharEnd = first.enStart, last.enEnd
+	}
+	c.SourceLine = first.line
+	c.Complete = true
+	c.TextSHA256 = hash(firstNonEmpty(c.TextZh, c.TitleZh, c.Label))
+	if en := firstNonEmpty(c.TextEn, c.TitleEn); en != "" {
+		c.TextEnSHA256 = hash(en)
+	}
+	b.clauses = append(b.clauses, c)
+}
+
+// headingName is how a heading appears in heading_path: label and title as
+// the document prints them.
+func headingName(c schemas.Clause) string {
+	switch {
+	case c.Label == "":
+		return c.TitleZh
+	case c.TitleZh == "":
+		return c.Label
+	case strings.HasSuffix(c.Label, "、") || strings.HasSuffix(c.Label, ")") || strings.HasSuffix(c.Label, "）"):
+		return c.Label + c.TitleZh
+	}
+	return c.Label + " " + c.TitleZh
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}

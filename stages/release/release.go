@@ -1,0 +1,156 @@
+// Package release is the last stage: it turns the run's documents into a
+// versioned release folder, output/releases/<version>/, holding every table
+// as Parquet, CSV and JSON Lines, a Frictionless datapackage.json, a data
+// card (README.md), the dataset changelog and SHA256SUMS.
+//
+// A release is a pure function of its inputs: rows are in document order,
+// writer settings are fixed, and nothing reads the clock. It is built in a
+// hidden staging folder and published by one rename, so a reader never sees
+// a partial version, and an existing version is never modified.
+package release
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// Options are the release settings that come from configuration.
+type Options struct {
+	Output  string // root of generated files; releases go to Output/releases/<Version>
+	Version string // semantic version of the dataset
+	CSVBOM  bool   // also write <table>.excel.csv: UTF-8 with BOM and CRLF, for Excel
+}
+
+// Stage writes the release.
+type Stage struct{ Options Options }
+
+// Name implements the pipeline's stage contract.
+func (Stage) Name() string { return "release" }
+
+// Skip refuses to release a run in which any document failed: a release
+// missing a document would look complete and be wrong.
+func (Stage) Skip(st *schemas.State) (bool, string) {
+	if n := len(st.Failures); n > 0 {
+		return true, fmt.Sprintf("%d document(s) failed earlier in the run; nothing was written", n)
+	}
+	return false, ""
+}
+
+var semver = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$`)
+
+// ChangelogPath is the dataset changelog's path in the sources folder.
+const ChangelogPath = "CHANGELOG.md"
+
+// Dir is where a version is published.
+func Dir(output, version string) string { return filepath.Join(output, "releases", version) }
+
+// Run renders the release in memory, stages it and publishes it.
+func (s Stage) Run(ctx context.Context, st *schemas.State) error {
+	changelog, err := fs.ReadFile(st.Sources, ChangelogPath)
+	if err != nil {
+		return fmt.Errorf("release: read %s from the sources folder: %w: add a changelog entry for this version", ChangelogPath, err)
+	}
+	files, err := Build(st.Dataset, s.Options, st.Docs, changelog)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	final := Dir(s.Options.Output, s.Options.Version)
+	staging, err := stage(final, files)
+	if err != nil {
+		return err
+	}
+	outcome, err := publish(staging, final)
+	if err != nil {
+		return err
+	}
+	var total int
+	for _, b := range files {
+		total += len(b)
+	}
+	st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes)", s.Options.Version, outcome, final, len(files), total))
+	st.Count("release.files", len(files))
+	return nil
+}
+
+// Build renders every file of a release. It is pure: the same inputs give
+// the same bytes.
+func Build(ds schemas.Dataset, opt Options, docs []schemas.Document, changelog []byte) (map[string][]byte, error) {
+	if !semver.MatchString(opt.Version) {
+		return nil, fmt.Errorf("release: version %q is not a semantic version (like 0.1.0): set --version", opt.Version)
+	}
+	if !bytes.Contains(changelog, []byte("## "+opt.Version)) {
+		return nil, fmt.Errorf("release: %s has no \"## %s\" entry: say what changed in this version before releasing it", ChangelogPath, opt.Version)
+	}
+	files := map[string][]byte{}
+	info := map[string]fileInfo{}
+	rowCounts := map[string]int{}
+	put := func(name string, b []byte) {
+		files[name] = b
+		sum := sha256.Sum256(b)
+		info[name] = fileInfo{bytes: int64(len(b)), hash: hex.EncodeToString(sum[:])}
+	}
+	var extra []string
+	for _, t := range schemas.Tables() {
+		rows := t.Rows(docs)
+		rowCounts[t.Name] = len(rows)
+		var buf bytes.Buffer
+		if err := WriteParquet(&buf, t, rows); err != nil {
+			return nil, err
+		}
+		put(t.Name+".parquet", bytes.Clone(buf.Bytes()))
+		buf.Reset()
+		if err := WriteCSV(&buf, t, rows, CSVOptions{}); err != nil {
+			return nil, err
+		}
+		put(t.Name+".csv", bytes.Clone(buf.Bytes()))
+		buf.Reset()
+		if err := WriteJSONL(&buf, t, rows); err != nil {
+			return nil, err
+		}
+		put(t.Name+".jsonl", bytes.Clone(buf.Bytes()))
+		if opt.CSVBOM {
+			buf.Reset()
+			if err := WriteCSV(&buf, t, rows, CSVOptions{BOM: true, CRLF: true}); err != nil {
+				return nil, err
+			}
+			put(t.Name+".excel.csv", bytes.Clone(buf.Bytes()))
+		}
+	}
+	if opt.CSVBOM {
+		extra = append(extra, "The `*.excel.csv` files are the same CSV with a UTF-8 byte-order mark and CRLF line ends, for spreadsheet programs; they are not listed in datapackage.json.")
+	}
+	dp, err := DataPackage(ds, opt.Version, docs, info)
+	if err != nil {
+		return nil, fmt.Errorf("release: datapackage.json: %w", err)
+	}
+	tableFiles := map[string]fileInfo{}
+	for k, v := range info {
+		tableFiles[k] = v
+	}
+	put("datapackage.json", dp)
+	put("CHANGELOG.md", changelog)
+	put("README.md", []byte(card(ds, opt.Version, docs, tableFiles, rowCounts, extra)))
+	files["SHA256SUMS"] = sums(info)
+	return files, nil
+}
+
+// sums renders SHA256SUMS in the format sha256sum -c reads.
+func sums(info map[string]fileInfo) []byte {
+	var b strings.Builder
+	for _, name := range sortedKeys(info) {
+		fmt.Fprintf(&b, "%s  %s\n", info[name].hash, name)
+	}
+	return []byte(b.String())
+}

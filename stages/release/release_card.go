@@ -1,0 +1,94 @@
+package release
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// SchemaReference renders the tables' columns as Markdown. The project
+// README and every data card embed it, so neither can drift from schemas.
+func SchemaReference(heading string) string {
+	var b strings.Builder
+	for _, t := range schemas.Tables() {
+		fmt.Fprintf(&b, "%s `%s`\n\n%s\n\n", heading, t.Name, t.Description)
+		fmt.Fprintf(&b, "Primary key: `%s`.", strings.Join(t.PrimaryKey, ", "))
+		for _, fk := range t.ForeignKeys {
+			fmt.Fprintf(&b, " `%s` → `%s.%s`.", strings.Join(fk.Fields, ", "), fk.RefTable, strings.Join(fk.RefFields, ", "))
+		}
+		b.WriteString("\n\n| column | type | null | description |\n|---|---|---|---|\n")
+		for _, f := range t.Fields {
+			null := ""
+			if f.Nullable {
+				null = "yes"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.Kind.Name(), null, strings.ReplaceAll(f.Description, "|", `\|`))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// card renders the release's README.md: what the data is, what is in the
+// folder, how it was made, its fields, known limitations, how to load it and
+// how to cite it. Everything in it comes from the run's inputs.
+func card(ds schemas.Dataset, version string, docs []schemas.Document, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s — version %s\n\n%s\n\n", ds.Title, version, ds.Description)
+
+	b.WriteString("## Documents\n\n| doc_id | title | languages | clauses | sentences | truncated |\n|---|---|---|---|---|---|\n")
+	for _, d := range docs {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %d | %t |\n", d.Source.ID, sourceTitle(d.Source), strings.Join(d.Source.Languages, ", "), len(d.Clauses), len(d.Sentences), d.Truncated)
+	}
+
+	b.WriteString("\n## Files\n\nEvery table comes in three formats with the same columns and rows: Parquet (zstd, typed, lists as LIST), CSV (RFC 4180, UTF-8, `\\n` line ends, header row, nulls as empty fields, lists as JSON arrays) and JSON Lines (one object per row, explicit nulls).\n\n| file | rows | bytes | sha256 |\n|---|---|---|---|\n")
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		rows := ""
+		if table, _, ok := strings.Cut(n, "."); ok {
+			if c, ok := rowCounts[table]; ok {
+				rows = fmt.Sprint(c)
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %d | `%s` |\n", n, rows, files[n].bytes, files[n].hash)
+	}
+	b.WriteString("\nAlso here: `datapackage.json` (Frictionless Tabular Data Package: every resource with its schema, keys, size and hash), `CHANGELOG.md`, and `SHA256SUMS` (check with `sha256sum -c SHA256SUMS`).\n")
+	for _, e := range extra {
+		fmt.Fprintf(&b, "%s\n", e)
+	}
+
+	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a length-based dynamic programme whose length model is estimated from the paired paragraphs) → **classify** (not yet built) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
+	b.WriteString("## Known limitations\n\n")
+	for _, d := range docs {
+		if d.Truncated {
+			note := ""
+			if d.TruncationNote != nil {
+				note = *d.TruncationNote
+			}
+			fmt.Fprintf(&b, "- `%s` is truncated: the captured copy stops with the note “%s”. Its last clause has `complete = false`; clauses after it are missing.\n", d.Source.ID, note)
+		}
+		if d.Source.PublishedDate == nil {
+			fmt.Fprintf(&b, "- `%s`: the publication date is not stated in the source and is null.\n", d.Source.ID)
+		}
+	}
+	b.WriteString("- `posted_at` is the capturing site's local time; its time zone is not stated.\n")
+	b.WriteString("- Sentence alignment uses sentence lengths only; check beads with a low `score` before quoting them.\n")
+	b.WriteString("- No commitments table yet: the classifier is not built.\n")
+
+	b.WriteString("\n## Loading\n\nDuckDB:\n\n```sql\nSELECT c.clause_id, c.label, c.text_zh, c.text_en\nFROM 'clauses.parquet' c\nWHERE c.doc_id = 'lac-policy-2025' AND c.kind = 'paragraph'\nORDER BY c.ordinal;\n```\n\npandas:\n\n```python\nimport pandas as pd\nclauses = pd.read_csv('clauses.csv', keep_default_na=False, na_values=[''])\nsentences = pd.read_json('sentences.jsonl', lines=True)\n```\n\n")
+	b.WriteString("## Fields\n\n")
+	b.WriteString(SchemaReference("###"))
+	b.WriteString("## Licence\n\n")
+	for _, l := range ds.Licenses {
+		fmt.Fprintf(&b, "- %s (%s): %s\n", l.Name, l.Path, l.Title)
+	}
+	b.WriteString("- The source texts keep their own rights; see `documents.licence_note`.\n")
+	fmt.Fprintf(&b, "\n## How to cite\n\n%s\n", strings.ReplaceAll(ds.Citation, "{version}", version))
+	return b.String()
+}
