@@ -78,9 +78,14 @@ func Estimate(docs []schemas.Document) Model {
 		dev := p.en - m.Ratio*p.zh
 		m.Variance += dev * dev / p.zh
 	}
-	m.Variance /= float64(len(pairs))
+	m.Variance = math.Max(m.Variance/float64(len(pairs)), minVariance)
 	return m
 }
+
+// minVariance keeps a corpus of one or two perfectly proportional pairs from
+// making every other length discrepancy look impossible. Real text sits far
+// above it (the two released documents give about 29).
+const minVariance = 1.0
 
 // bead is one allowed shape: zh sentences, en sentences, prior probability.
 type bead struct {

@@ -50,7 +50,8 @@ const (
 
 var (
 	bom       = []byte{0xEF, 0xBB, 0xBF}
-	linkURL   = regexp.MustCompile(`\]\((https?://[^)\s]+)\)|(https?://\S+)`)
+	mdLink    = regexp.MustCompile(`\]\((https?://[^)\s]+)\)`)
+	bareURL   = regexp.MustCompile(`https?://[^\s\]\)]+`)
 	markdownE = strings.NewReplacer(`\\_`, `_`, `\_`, `_`)
 )
 
@@ -59,7 +60,10 @@ var (
 // its own output again changes nothing.
 func Document(d schemas.Document) (schemas.Document, error) {
 	id := d.Source.ID
-	raw := bytes.TrimPrefix(d.Raw, bom)
+	raw := d.Raw
+	for bytes.HasPrefix(raw, bom) {
+		raw = raw[len(bom):]
+	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return d, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, d.Source.Snapshot)
 	}
@@ -163,16 +167,12 @@ func invalidUTF8(b []byte) (line, col int, ok bool) {
 	return line, 0, false
 }
 
+// firstURL returns a Markdown link's target, else the first bare URL.
 func firstURL(s string) string {
-	m := linkURL.FindStringSubmatch(s)
-	if m == nil {
-		return ""
+	if m := mdLink.FindStringSubmatch(s); m != nil {
+		return m[1]
 	}
-	u := m[1]
-	if u == "" {
-		u = m[2]
-	}
-	return markdownE.Replace(u)
+	return markdownE.Replace(bareURL.FindString(s))
 }
 
 type compiled map[string][]namedRe

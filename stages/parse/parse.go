@@ -188,7 +188,8 @@ func (b *builder) where() string {
 	if len(b.stack) == 0 {
 		return "the document's top level"
 	}
-	return strings.Join(b.clauses[b.stack[len(b.stack)-1].index].HeadingPath, " / ") + " / " + headingName(b.clauses[b.stack[len(b.stack)-1].index])
+	c := b.clauses[b.stack[len(b.stack)-1].index]
+	return strings.Join(append(append([]string{}, c.HeadingPath...), headingName(c)), " / ")
 }
 
 func prevLabel(m marker, prev int) string {

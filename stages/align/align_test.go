@@ -1,0 +1,194 @@
+package align
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+func texts(s string, spans []Span) []string {
+	rs := []rune(s)
+	var out []string
+	for _, sp := range spans {
+		out = append(out, slice(rs, sp))
+	}
+	return out
+}
+
+func TestSegmentZh(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"two sentences", "甲乙。丙丁！", []string{"甲乙。", "丙丁！"}},
+		{"semicolon does not end", "甲；乙。", []string{"甲；乙。"}},
+		{"closing quote kept", "他说“好。”然后走了。", []string{"他说“好。”", "然后走了。"}},
+		{"question then exclamation", "真的吗？！是的。", []string{"真的吗？！", "是的。"}},
+		{"ellipsis at end", "等等……", []string{"等等……"}},
+		{"ellipsis inside", "甲……乙。", []string{"甲……乙。"}},
+		{"no terminator", "2020年7月22日中拉应对新冠肺炎疫情", []string{"2020年7月22日中拉应对新冠肺炎疫情"}},
+		{"bracket after", "见《文件》。）下文。", []string{"见《文件》。）", "下文。"}},
+	}
+	for _, tt := range tests {
+		if got := texts(tt.in, SegmentZh(tt.in)); !cmp.Equal(got, tt.want) {
+			t.Errorf("%s: SegmentZh(%q) = %q; want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSegmentEn(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"two sentences", "China acts. LAC agrees.", []string{"China acts.", "LAC agrees."}},
+		{"U.N. abbreviation", "The U.N. Charter holds. Next one.", []string{"The U.N. Charter holds.", "Next one."}},
+		{"No. before number", "Resolution No. 1540 applies. Yes.", []string{"Resolution No. 1540 applies.", "Yes."}},
+		{"e.g. and i.e.", "Areas, e.g. trade, i.e. goods. Done.", []string{"Areas, e.g. trade, i.e. goods.", "Done."}},
+		{"etc. before lowercase", "Trade, energy, etc. are areas. Next.", []string{"Trade, energy, etc. are areas.", "Next."}},
+		{"etc. before capital", "Trade, energy, etc. China agrees.", []string{"Trade, energy, etc.", "China agrees."}},
+		{"closing quote kept", `He said "Yes." Then left.`, []string{`He said "Yes."`, "Then left."}},
+		{"decimal", "It grew 2.5 percent. Good.", []string{"It grew 2.5 percent.", "Good."}},
+		{"question", "Why? Because.", []string{"Why?", "Because."}},
+		{"no terminator", "Efforts will be made", []string{"Efforts will be made"}},
+		{"parenthesis", "It joined (GDI). Then more.", []string{"It joined (GDI).", "Then more."}},
+	}
+	for _, tt := range tests {
+		if got := texts(tt.in, SegmentEn(tt.in)); !cmp.Equal(got, tt.want) {
+			t.Errorf("%s: SegmentEn(%q) = %q; want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestPair(t *testing.T) {
+	zh := "中方愿同拉方加强合作。双方将举办论坛。"
+	en := "China stands ready to strengthen cooperation with LAC. The two sides will hold a forum."
+	m := Model{Ratio: 2.9, Variance: 6}
+	got := Pair(zh, en, m)
+	var beads []string
+	for _, s := range got {
+		beads = append(beads, s.Bead+" "+s.Zh+" | "+s.En)
+		if s.Score == nil || *s.Score < 0 || *s.Score > 1 {
+			t.Errorf("score %v out of [0,1]", s.Score)
+		}
+		if string([]rune(zh)[s.ZhStart:s.ZhEnd]) != s.Zh || string([]rune(en)[s.EnStart:s.EnEnd]) != s.En {
+			t.Errorf("offsets of %q / %q are wrong", s.Zh, s.En)
+		}
+	}
+	want := []string{
+		"1-1 中方愿同拉方加强合作。 | China stands ready to strengthen cooperation with LAC.",
+		"1-1 双方将举办论坛。 | The two sides will hold a forum.",
+	}
+	if diff := cmp.Diff(want, beads); diff != "" {
+		t.Errorf("Pair (-want +got):\n%s", diff)
+	}
+
+	// One Chinese sentence translated as two English ones.
+	got = Pair("中国坚定奉行独立自主的和平外交政策,践行全人类共同价值。", "China pursues an independent foreign policy of peace. It is dedicated to the common values of humanity.", m)
+	if len(got) != 1 || got[0].Bead != "1-2" {
+		t.Errorf("Pair of one zh and two en = %d beads %v; want one 1-2", len(got), got)
+	}
+}
+
+func TestEstimate(t *testing.T) {
+	docs := []schemas.Document{{Clauses: []schemas.Clause{
+		{TextZh: strings.Repeat("中", 10), TextEn: strings.Repeat("e", 30)},
+		{TextZh: strings.Repeat("中", 20), TextEn: strings.Repeat("e", 60)},
+		{TextZh: "只有中文"}, // monolingual clauses do not count
+	}}}
+	m := Estimate(docs)
+	if m.Ratio != 3 || m.Variance != minVariance || m.Pairs != 2 {
+		t.Errorf("Estimate = %+v; want ratio 3, variance at its floor, 2 pairs", m)
+	}
+	if m := Estimate(nil); m.Ratio != 0 {
+		t.Errorf("Estimate(nil) = %+v; want zero", m)
+	}
+}
+
+func TestDocumentChineseOnly(t *testing.T) {
+	d := schemas.Document{Source: schemas.Source{ID: "t"}, Clauses: []schemas.Clause{
+		{ID: "t/art1", DocID: "t", TitleZh: "政治"},
+		{ID: "t/art1/item1", DocID: "t", TextZh: "加强交往。扩大合作。"},
+	}}
+	got, err := Document(d, Model{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []schemas.Sentence{
+		{ID: "t/art1/item1/s1", ClauseID: "t/art1/item1", DocID: "t", Ordinal: 1, Zh: "加强交往。", ZhStart: 0, ZhEnd: 5, EnStart: -1, EnEnd: -1},
+		{ID: "t/art1/item1/s2", ClauseID: "t/art1/item1", DocID: "t", Ordinal: 2, Zh: "扩大合作。", ZhStart: 5, ZhEnd: 10, EnStart: -1, EnEnd: -1},
+	}
+	if diff := cmp.Diff(want, got.Sentences); diff != "" {
+		t.Errorf("sentences (-want +got):\n%s", diff)
+	}
+	// A bilingual clause with no model is an error, not a silent guess.
+	d.Clauses[1].TextEn = "Strengthen exchanges."
+	if _, err := Document(d, Model{}); err == nil {
+		t.Error("Document with an empty model and English succeeded; want an error")
+	}
+}
+
+func TestStageCounts(t *testing.T) {
+	st := &schemas.State{Docs: []schemas.Document{{Source: schemas.Source{ID: "t"}, Clauses: []schemas.Clause{
+		{ID: "t/p1", DocID: "t", TextZh: "甲乙丙。", TextEn: "Alpha beta gamma."},
+	}}}}
+	if err := (Stage{}).Run(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Counts["align.bead_1-1"] != 1 || st.Counts["align.model_pairs"] != 1 {
+		t.Errorf("counts = %v", st.Counts)
+	}
+}
+
+// FuzzSegment: segmentation never loses or changes a character.
+func FuzzSegment(f *testing.F) {
+	for _, s := range []string{"甲。乙！", "U.N. No. 5. etc. Next.", "“好。”", "……", " a. b ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		rs := []rune(s)
+		var b strings.Builder
+		prev := 0
+		for _, sp := range SegmentZh(s) {
+			if sp.Start != prev || sp.End <= sp.Start {
+				t.Fatalf("SegmentZh(%q): span %v after %d", s, sp, prev)
+			}
+			b.WriteString(slice(rs, sp))
+			prev = sp.End
+		}
+		if b.String() != s {
+			t.Fatalf("SegmentZh(%q) joins to %q", s, b.String())
+		}
+		prev = 0
+		for _, sp := range SegmentEn(s) {
+			if sp.Start < prev || sp.End <= sp.Start || strings.TrimSpace(string(rs[prev:sp.Start])) != "" {
+				t.Fatalf("SegmentEn(%q): span %v after %d drops text", s, sp, prev)
+			}
+			prev = sp.End
+		}
+		if strings.TrimSpace(string(rs[prev:])) != "" {
+			t.Fatalf("SegmentEn(%q) drops the tail %q", s, string(rs[prev:]))
+		}
+	})
+}
+
+// BenchmarkPair reports sentences aligned per second on a typical paragraph.
+func BenchmarkPair(b *testing.B) {
+	zh := strings.Repeat("中方愿同拉方加强在贸易、投资和金融领域的合作。双方将继续举办论坛。", 3)
+	en := strings.Repeat("China stands ready to strengthen cooperation with LAC in trade, investment and finance. The two sides will continue to hold the forum. ", 3)
+	m := Model{Ratio: 2.9, Variance: 6}
+	n := len(SegmentZh(zh)) + len(SegmentEn(en))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Pair(zh, en, m)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "sentences/s")
+}

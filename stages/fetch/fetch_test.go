@@ -1,0 +1,100 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/sources"
+)
+
+// helloSHA is sha256("hello\n").
+const helloSHA = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+
+func manifest(sources string) string {
+	return "dataset:\n  name: test\n  title: Test\nsources:\n" + sources
+}
+
+const entry = `  - id: %s
+    issuer: someone
+    document_type: note
+    languages: [zh]
+    layout: markdown-zh
+    licence: test
+    heading_kinds: [article]
+    snapshot: snapshots/a.txt
+    sha256: %s
+`
+
+func source(id, sha string) string { return fmt.Sprintf(entry, id, sha) }
+
+func TestParseManifestErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"empty", "", []string{"m.yaml", "is empty"}},
+		{"unknown key", manifest(source("a", helloSHA) + "    colour: blue\n"), []string{"m.yaml", "line 14", "colour", "not found"}},
+		{"duplicate id", manifest(source("a", helloSHA) + source("a", helloSHA)), []string{"duplicate id", `"a"`, "sources[0]"}},
+		{"id escapes folder", manifest(source("../etc", helloSHA)), []string{`"../etc"`, "must match"}},
+		{"id with slash", manifest(source("a/b", helloSHA)), []string{"must match"}},
+		{"bad sha", manifest(source("a", "xyz")), []string{"sha256 must be 64"}},
+		{"no sources", "dataset:\n  name: t\n  title: T\nsources: []\n", []string{"lists no sources"}},
+		{"bad yaml", "dataset: [\n", []string{"m.yaml", "line"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseManifest("m.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("ParseManifest succeeded; want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("ParseManifest = %v; want it to mention %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestRun(t *testing.T) {
+	fsys := fstest.MapFS{
+		"m.yaml":          {Data: []byte(manifest(source("good", helloSHA) + strings.Replace(source("bad", strings.Repeat("0", 64)), "a.txt", "b.txt", 1)))},
+		"snapshots/a.txt": {Data: []byte("hello\n")},
+		"snapshots/b.txt": {Data: []byte("hello\n")},
+	}
+	st := &schemas.State{Sources: fsys, ManifestPath: "m.yaml"}
+	err := Stage{}.Run(context.Background(), st)
+	if err == nil || !strings.Contains(err.Error(), "bad: snapshot sources/snapshots/b.txt has sha256 "+helloSHA+" but sources.yaml pins "+strings.Repeat("0", 64)) {
+		t.Fatalf("Run = %v; want the bad snapshot's hash mismatch with both hashes", err)
+	}
+	if len(st.Docs) != 1 || string(st.Docs[0].Raw) != "hello\n" || st.Docs[0].RawBytes != 6 || st.Dataset.Name != "test" {
+		t.Errorf("docs = %d, dataset %q; want the good one read", len(st.Docs), st.Dataset.Name)
+	}
+	fsys["snapshots/a.txt"] = nil
+	delete(fsys, "snapshots/a.txt")
+	st = &schemas.State{Sources: fsys, ManifestPath: "m.yaml"}
+	if err := (Stage{}).Run(context.Background(), st); err == nil || !strings.Contains(err.Error(), "cannot be read") {
+		t.Errorf("Run with a missing snapshot = %v; want cannot be read", err)
+	}
+}
+
+// TestEmbeddedManifest: the project's own manifest is valid and every
+// snapshot matches its pin.
+func TestEmbeddedManifest(t *testing.T) {
+	m, err := LoadManifest(sources.FS(), sources.Manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range m.Sources {
+		if _, err := Snapshot(sources.FS(), s); err != nil {
+			t.Error(err)
+		}
+	}
+}
