@@ -164,8 +164,8 @@ func TestKnownClauses(t *testing.T) {
 	}
 	tests := []struct {
 		id, kind, label, labelEn, title, textPrefix, enPrefix, parent string
-		level                                                          int
-		path                                                           []string
+		level                                                         int
+		path                                                          []string
 	}{
 		{id: "lac-policy-2025/part1", kind: "part", label: "第一部分", labelEn: "Part I", title: "拉丁美洲和加勒比——充满生机和希望的热土", level: 1, path: []string{}},
 		{id: "lac-policy-2025/part3/prog2/sec3", kind: "section", label: "(三)", labelEn: "(3)", title: "贸易和投资合作", level: 3, parent: "lac-policy-2025/part3/prog2",

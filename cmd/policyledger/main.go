@@ -161,4 +161,3 @@ func newSchemaCmd() *cobra.Command {
 		},
 	}
 }
-

@@ -145,7 +145,9 @@ func Document(d schemas.Document) (schemas.Document, error) {
 	return d, nil
 }
 
-func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\r' }
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\r'
+}
 
 // invalidUTF8 returns the 1-based line and byte column of the first invalid
 // UTF-8 sequence, or ok.

@@ -12,7 +12,7 @@ import (
 )
 
 var rowRules = schemas.CleanRules{
-	Drop: []schemas.Rule{{Name: "share", Pattern: `^Share:$`}, {Name: "icp", Pattern: `^京公网安备\s*\d+号$`}},
+	Drop:        []schemas.Rule{{Name: "share", Pattern: `^Share:$`}, {Name: "icp", Pattern: `^京公网安备\s*\d+号$`}},
 	Attribution: []schemas.Rule{{Name: "xinhua", Pattern: `^(\(来源[:：][^)]+\))\s*\|\s*(\(Source: [^)]+\))\s*\|?$`}},
 }
 

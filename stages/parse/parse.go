@@ -89,7 +89,7 @@ type builder struct {
 	ids      map[string]int // clause id → index, for uniqueness
 	numbers  map[string]int // parent id + rank → last number seen
 	paras    map[string]int // parent id → paragraphs so far
-	numbered int // numbered lines seen
+	numbered int            // numbered lines seen
 	warnings []string
 }
 
