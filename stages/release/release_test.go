@@ -1,0 +1,307 @@
+package release
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+func strp(s string) *string { return &s }
+
+// fixture is a small run with every column kind, nulls, empty and non-empty
+// lists, and text that needs quoting in CSV and escaping in JSON.
+func fixture() (schemas.Dataset, []schemas.Document) {
+	score := 0.8125
+	ds := schemas.Dataset{Name: "test", Title: "Test", Description: "d", Citation: "Cite {version}.",
+		Licenses: []schemas.License{{Name: "CC-BY-4.0", Path: "https://creativecommons.org/licenses/by/4.0/", Title: "CC BY"}}}
+	docs := []schemas.Document{{
+		Source: schemas.Source{ID: "doc-a", TitleZh: strp("甲"), Issuer: "I", DocumentType: "t", Languages: []string{"zh", "en"},
+			Layout: "bilingual-rows", AdoptedDate: strp("2021-12-03"), Licence: "l", Snapshot: "snapshots/a", SHA256: strings.Repeat("a", 64)},
+		RawBytes: 10, Text: "前言 | Preface | |\n“引号”, & <b> | \"Quoted\", & <b> | |", PostedAt: strp("2021-12-07T15:19:00"),
+		Removed: []schemas.Removal{{Text: "Share:"}},
+		Clauses: []schemas.Clause{
+			{ID: "doc-a/preface", DocID: "doc-a", Ordinal: 1, Level: 1, Kind: "preface", TitleZh: "前言", TitleEn: "Preface", HeadingPath: []string{}, TextSHA256: "x", TextEnSHA256: "y", CharStart: 0, CharEnd: 2, EnCharStart: 5, EnCharEnd: 12, SourceLine: 1, Complete: true},
+			{ID: "doc-a/preface/para1", DocID: "doc-a", Ordinal: 2, ParentID: "doc-a/preface", Level: 2, Kind: "paragraph", TextZh: "“引号”, & <b>", TextEn: "\"Quoted\", & <b>\nnext", HeadingPath: []string{"前言"}, TextSHA256: "z", CharStart: 18, CharEnd: 29, EnCharStart: -1, EnCharEnd: -1, SourceLine: 2, Number: 0},
+		},
+		Sentences: []schemas.Sentence{
+			{ID: "doc-a/preface/para1/s1", ClauseID: "doc-a/preface/para1", DocID: "doc-a", Ordinal: 1, Zh: "“引号”", En: "\"Quoted\"", Bead: "1-1", Score: &score, ZhStart: 0, ZhEnd: 4, EnStart: 0, EnEnd: 8},
+			{ID: "doc-a/preface/para1/s2", ClauseID: "doc-a/preface/para1", DocID: "doc-a", Ordinal: 2, Zh: ", & <b>", ZhStart: 4, ZhEnd: 11, EnStart: -1, EnEnd: -1},
+		},
+	}}
+	return ds, docs
+}
+
+// TestRoundTrip writes every table in each format, reads it back with an
+// independent reader and compares with the rows.
+func TestRoundTrip(t *testing.T) {
+	_, docs := fixture()
+	for _, tb := range schemas.Tables() {
+		rows := tb.Rows(docs)
+		t.Run(tb.Name+".parquet", func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteParquet(&buf, tb, rows); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(rows, readParquet(t, buf.Bytes(), tb)); diff != "" {
+				t.Errorf("round trip (-wrote +read):\n%s", diff)
+			}
+		})
+		t.Run(tb.Name+".csv", func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteCSV(&buf, tb, rows, CSVOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tb.Header(), recs[0]); diff != "" {
+				t.Errorf("header (-want +got):\n%s", diff)
+			}
+			for i, row := range rows {
+				for j, v := range row {
+					want, _ := csvValue(v)
+					if recs[i+1][j] != want {
+						t.Errorf("row %d %s = %q; want %q", i+1, tb.Fields[j].Name, recs[i+1][j], want)
+					}
+				}
+			}
+			if bytes.Contains(buf.Bytes(), []byte("\r\n")) {
+				t.Error("CSV has CRLF line ends; want \\n")
+			}
+		})
+		t.Run(tb.Name+".jsonl", func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteJSONL(&buf, tb, rows); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(&buf)
+			i := 0
+			for ; sc.Scan(); i++ {
+				var obj map[string]any
+				if err := json.Unmarshal(sc.Bytes(), &obj); err != nil {
+					t.Fatal(err)
+				}
+				if len(obj) != len(tb.Fields) {
+					t.Errorf("row %d has %d keys; want %d (explicit nulls)", i+1, len(obj), len(tb.Fields))
+				}
+				for j, f := range tb.Fields {
+					if diff := cmp.Diff(jsonForm(rows[i][j]), obj[f.Name]); diff != "" {
+						t.Errorf("row %d %s (-want +got):\n%s", i+1, f.Name, diff)
+					}
+				}
+			}
+			if i != len(rows) {
+				t.Errorf("read %d rows; want %d", i, len(rows))
+			}
+		})
+	}
+}
+
+// jsonForm is how encoding/json decodes a written value into any.
+func jsonForm(v any) any {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	}
+	return v
+}
+
+func readParquet(t *testing.T, data []byte, tb schemas.Table) [][]any {
+	t.Helper()
+	rdr, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rdr.MetaData().GetCreatedBy(); got != CreatedBy {
+		t.Errorf("created_by = %q; want %q", got, CreatedBy)
+	}
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	// The reader adds PARQUET:field_id metadata; compare what we wrote.
+	for i, want := range tb.ArrowSchema().Fields() {
+		got := tbl.Schema().Field(i)
+		desc, _ := got.Metadata.GetValue("description")
+		if got.Name != want.Name || !arrow.TypeEqual(got.Type, want.Type) || got.Nullable != want.Nullable || desc != tb.Fields[i].Description {
+			t.Errorf("field %d read back as %v; want %v", i, got, want)
+		}
+	}
+	rows := make([][]any, tbl.NumRows())
+	for i := range rows {
+		rows[i] = make([]any, tbl.NumCols())
+	}
+	for c := 0; c < int(tbl.NumCols()); c++ {
+		r := 0
+		for _, chunk := range tbl.Column(c).Data().Chunks() {
+			for i := 0; i < chunk.Len(); i, r = i+1, r+1 {
+				rows[r][c] = arrowValue(chunk, i)
+			}
+		}
+	}
+	return rows
+}
+
+func arrowValue(a arrow.Array, i int) any {
+	if a.IsNull(i) {
+		return nil
+	}
+	switch x := a.(type) {
+	case *array.String:
+		return x.Value(i)
+	case *array.Int64:
+		return x.Value(i)
+	case *array.Float64:
+		return x.Value(i)
+	case *array.Boolean:
+		return x.Value(i)
+	case *array.Date32:
+		return x.Value(i).ToTime().Format(time.DateOnly)
+	case *array.Timestamp:
+		return time.UnixMicro(int64(x.Value(i))).UTC().Format("2006-01-02T15:04:05")
+	case *array.List:
+		start, end := x.ValueOffsets(i)
+		vals := x.ListValues().(*array.String)
+		out := []string{}
+		for j := start; j < end; j++ {
+			out = append(out, vals.Value(int(j)))
+		}
+		return out
+	}
+	panic("unexpected array type " + a.DataType().String())
+}
+
+func TestWritersRejectBadRows(t *testing.T) {
+	tb := schemas.DocumentsTable
+	bad := [][]any{{"only one value"}}
+	if err := WriteParquet(&bytes.Buffer{}, tb, bad); err == nil {
+		t.Error("WriteParquet accepted a short row")
+	}
+	if err := WriteCSV(&bytes.Buffer{}, tb, bad, CSVOptions{}); err == nil {
+		t.Error("WriteCSV accepted a short row")
+	}
+	if err := WriteJSONL(&bytes.Buffer{}, tb, bad); err == nil {
+		t.Error("WriteJSONL accepted a short row")
+	}
+}
+
+func TestBuildDeterministic(t *testing.T) {
+	ds, docs := fixture()
+	opt := Options{Version: "1.2.3", CSVBOM: true}
+	a, err := Build(ds, opt, docs, []byte("## 1.2.3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build(ds, opt, docs, []byte("## 1.2.3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Errorf("two builds differ:\n%s", diff)
+	}
+	if !bytes.HasPrefix(a["clauses.excel.csv"], []byte("\uFEFF")) || !bytes.Contains(a["clauses.excel.csv"], []byte("\r\n")) {
+		t.Error("excel CSV lacks BOM or CRLF")
+	}
+	// SHA256SUMS lists every other file.
+	for name := range a {
+		if name != "SHA256SUMS" && !bytes.Contains(a["SHA256SUMS"], []byte("  "+name+"\n")) {
+			t.Errorf("SHA256SUMS does not list %s", name)
+		}
+	}
+	if !strings.Contains(string(a["README.md"]), "Cite 1.2.3.") {
+		t.Error("data card lacks the citation with the version")
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	ds, docs := fixture()
+	if _, err := Build(ds, Options{Version: "v1"}, docs, []byte("## v1")); err == nil || !strings.Contains(err.Error(), "not a semantic version") {
+		t.Errorf("Build with version v1 = %v", err)
+	}
+	if _, err := Build(ds, Options{Version: "0.2.0"}, docs, []byte("## 0.1.0\n")); err == nil || !strings.Contains(err.Error(), `no "## 0.2.0" entry`) {
+		t.Errorf("Build without changelog entry = %v", err)
+	}
+}
+
+func TestPublish(t *testing.T) {
+	ds, docs := fixture()
+	out := t.TempDir()
+	st := &schemas.State{Dataset: ds, Docs: docs, Sources: fstest.MapFS{"CHANGELOG.md": {Data: []byte("## 0.1.0\n")}}}
+	s := Stage{Options: Options{Output: out, Version: "0.1.0"}}
+	if err := s.Run(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), st); err != nil {
+		t.Fatalf("identical rerun = %v; want a no-op", err)
+	}
+	if !strings.Contains(st.Notes[1], "unchanged") {
+		t.Errorf("notes = %v", st.Notes)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
+	st.Docs[0].Clauses[1].TextZh = "改了"
+	err := s.Run(context.Background(), st)
+	if !errors.Is(err, ErrVersionExists) || !strings.Contains(err.Error(), "bump the version") {
+		t.Fatalf("changed rerun = %v; want ErrVersionExists telling to bump", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
+	if !bytes.Equal(before, after) {
+		t.Error("a published file changed")
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "releases"))
+	if len(entries) != 1 {
+		t.Errorf("releases/ holds %d entries; want only 0.1.0 (no staging left)", len(entries))
+	}
+}
+
+func TestPublishUnwritable(t *testing.T) {
+	ds, docs := fixture()
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := &schemas.State{Dataset: ds, Docs: docs, Sources: fstest.MapFS{"CHANGELOG.md": {Data: []byte("## 0.1.0\n")}}}
+	err := Stage{Options: Options{Output: blocker, Version: "0.1.0"}}.Run(context.Background(), st)
+	if err == nil || !strings.Contains(err.Error(), "check permissions") {
+		t.Errorf("Run into a file = %v; want a clear error", err)
+	}
+}
+
+func TestSkipAfterFailures(t *testing.T) {
+	st := &schemas.State{Failures: []schemas.Failure{{DocID: "x", Stage: "clean", Err: errors.New("bad")}}}
+	if skip, reason := (Stage{}).Skip(st); !skip || !strings.Contains(reason, "1 document(s) failed") {
+		t.Errorf("Skip = %v %q; want a skip naming the failure", skip, reason)
+	}
+	if skip, _ := (Stage{}).Skip(&schemas.State{}); skip {
+		t.Error("Skip with no failures = true")
+	}
+}
