@@ -18,7 +18,7 @@ import (
 	"github.com/policyledger/policyledger/stages/release"
 )
 
-func embedded(t *testing.T, output string) Options {
+func embedded(t testing.TB, output string) Options {
 	t.Helper()
 	return Options{
 		Sources:      sources.FS(),

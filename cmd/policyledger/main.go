@@ -106,6 +106,9 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return usageError{fmt.Errorf("log_level %q: use debug, info, warn or error", cfg.LogLevel)}
 	}
+	if err := release.CheckVersion(cfg.Version); err != nil {
+		return usageError{err}
+	}
 	opt := pipeline.Options{
 		Until:   cfg.Until,
 		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM},

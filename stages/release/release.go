@@ -84,11 +84,19 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	return nil
 }
 
+// CheckVersion reports whether v is a semantic version a release can have.
+func CheckVersion(v string) error {
+	if !semver.MatchString(v) {
+		return fmt.Errorf("release: version %q is not a semantic version (like 0.1.0): set --version", v)
+	}
+	return nil
+}
+
 // Build renders every file of a release. It is pure: the same inputs give
 // the same bytes.
 func Build(ds schemas.Dataset, opt Options, docs []schemas.Document, changelog []byte) (map[string][]byte, error) {
-	if !semver.MatchString(opt.Version) {
-		return nil, fmt.Errorf("release: version %q is not a semantic version (like 0.1.0): set --version", opt.Version)
+	if err := CheckVersion(opt.Version); err != nil {
+		return nil, err
 	}
 	if !bytes.Contains(changelog, []byte("## "+opt.Version)) {
 		return nil, fmt.Errorf("release: %s has no \"## %s\" entry: say what changed in this version before releasing it", ChangelogPath, opt.Version)

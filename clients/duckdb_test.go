@@ -1,0 +1,185 @@
+package clients
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+func openDuckDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	return db
+}
+
+// readers are the DuckDB table functions for each released format.
+var readers = map[string]string{
+	"parquet": "read_parquet('%s.parquet')",
+	"csv":     "read_csv('%s.csv', header = true, all_varchar = true)",
+	"jsonl":   "read_json('%s.jsonl', format = 'newline_delimited')",
+}
+
+func scalar[T any](t *testing.T, db *sql.DB, query string) T {
+	t.Helper()
+	var v T
+	if err := db.QueryRow(query).Scan(&v); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return v
+}
+
+func TestDuckDBRowCounts(t *testing.T) {
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	for table, want := range rowCounts() {
+		for format, reader := range readers {
+			got := scalar[int64](t, db, "SELECT count(*) FROM "+fmt.Sprintf(reader, table))
+			if got != int64(want) {
+				t.Errorf("%s.%s has %d rows in DuckDB; want %d", table, format, got, want)
+			}
+		}
+	}
+}
+
+func TestDuckDBKeys(t *testing.T) {
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	for _, tb := range schemas.Tables() {
+		for format, reader := range readers {
+			from := fmt.Sprintf(reader, tb.Name)
+			pk := strings.Join(tb.PrimaryKey, ", ")
+			dups := scalar[int64](t, db, fmt.Sprintf("SELECT count(*) - count(DISTINCT (%s)) FROM %s", pk, from))
+			if dups != 0 {
+				t.Errorf("%s.%s: %d duplicate primary keys", tb.Name, format, dups)
+			}
+			for _, fk := range tb.ForeignKeys {
+				ref := fmt.Sprintf(reader, fk.RefTable)
+				q := fmt.Sprintf("SELECT count(*) FROM %s c WHERE c.%s IS NOT NULL AND c.%s NOT IN (SELECT %s FROM %s)",
+					from, fk.Fields[0], fk.Fields[0], fk.RefFields[0], ref)
+				if n := scalar[int64](t, db, q); n != 0 {
+					t.Errorf("%s.%s: %d rows whose %s does not resolve in %s", tb.Name, format, n, fk.Fields[0], fk.RefTable)
+				}
+			}
+		}
+	}
+}
+
+func TestDuckDBKnownTextInEveryFormat(t *testing.T) {
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	var texts []string
+	for _, format := range []string{"parquet", "csv", "jsonl"} {
+		q := fmt.Sprintf("SELECT text_zh FROM %s WHERE clause_id = '%s'", fmt.Sprintf(readers[format], "clauses"), knownClauseID)
+		texts = append(texts, scalar[string](t, db, q))
+	}
+	if !strings.HasPrefix(texts[0], knownPrefix) {
+		t.Errorf("%s text_zh = %.40q; want it to start with %q", knownClauseID, texts[0], knownPrefix)
+	}
+	if texts[0] != texts[1] || texts[0] != texts[2] {
+		t.Errorf("text_zh differs between formats:\nparquet %q\ncsv     %q\njsonl   %q", texts[0], texts[1], texts[2])
+	}
+}
+
+// duckTypes is how DuckDB names each column kind when reading Parquet.
+var duckTypes = map[schemas.Kind]string{
+	schemas.String: "VARCHAR", schemas.Int64: "BIGINT", schemas.Float64: "DOUBLE", schemas.Bool: "BOOLEAN",
+	schemas.Date: "DATE", schemas.Timestamp: "TIMESTAMP", schemas.StringList: "VARCHAR[]",
+}
+
+func TestDuckDBParquetTypes(t *testing.T) {
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	for _, tb := range schemas.Tables() {
+		rows, err := db.Query(fmt.Sprintf("DESCRIBE SELECT * FROM '%s.parquet'", tb.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var got [][2]string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, [2]string{fmt.Sprint(vals[0]), fmt.Sprint(vals[1])})
+		}
+		rows.Close()
+		if len(got) != len(tb.Fields) {
+			t.Fatalf("%s.parquet has %d columns; want %d", tb.Name, len(got), len(tb.Fields))
+		}
+		for i, f := range tb.Fields {
+			if got[i] != [2]string{f.Name, duckTypes[f.Kind]} {
+				t.Errorf("%s.parquet column %d = %v; want %s %s", tb.Name, i, got[i], f.Name, duckTypes[f.Kind])
+			}
+		}
+	}
+	// A list column comes back as a list.
+	if n := scalar[int64](t, db, "SELECT len(heading_path) FROM 'clauses.parquet' WHERE clause_id = '"+knownClauseID+"'"); n != 3 {
+		t.Errorf("len(heading_path) of %s = %d; want 3", knownClauseID, n)
+	}
+}
+
+// TestDuckDBOffsetsAndHashes checks what the documentation promises of
+// offsets and hashes, with DuckDB's own string and hash functions.
+func TestDuckDBOffsetsAndHashes(t *testing.T) {
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	checks := map[string]string{
+		"paragraph offsets": `SELECT count(*) FROM 'clauses.parquet' c JOIN 'documents.parquet' d USING (doc_id)
+			WHERE c.kind = 'paragraph' AND substr(d.clean_text, c.char_start + 1, c.char_end - c.char_start) <> c.text_zh`,
+		"english offsets": `SELECT count(*) FROM 'clauses.parquet' c JOIN 'documents.parquet' d USING (doc_id)
+			WHERE c.text_en IS NOT NULL AND substr(d.clean_text, c.en_char_start + 1, c.en_char_end - c.en_char_start) <> c.text_en`,
+		"text_sha256": `SELECT count(*) FROM 'clauses.parquet' WHERE sha256(coalesce(text_zh, title_zh, label)) <> text_sha256`,
+		"sentence offsets": `SELECT count(*) FROM 'sentences.parquet' s JOIN 'clauses.parquet' c USING (clause_id)
+			WHERE s.zh IS NOT NULL AND substr(c.text_zh, s.zh_start + 1, s.zh_end - s.zh_start) <> s.zh`,
+		"counts in documents": `SELECT count(*) FROM 'documents.parquet' d
+			WHERE clause_count <> (SELECT count(*) FROM 'clauses.parquet' c WHERE c.doc_id = d.doc_id)`,
+	}
+	for name, q := range checks {
+		if n := scalar[int64](t, db, q); n != 0 {
+			t.Errorf("%s: %d rows break it", name, n)
+		}
+	}
+	if n := scalar[int64](t, db, "SELECT count(*) FROM 'clauses.parquet' WHERE kind = 'paragraph'"); n != 77 {
+		t.Errorf("paragraphs = %d; want 75 + 2", n)
+	}
+	posted := scalar[string](t, db, "SELECT strftime(posted_at, '%Y-%m-%d %H:%M') FROM 'documents.parquet' WHERE doc_id = 'celac-jap-2022-2024'")
+	if posted != "2021-12-07 15:19" {
+		t.Errorf("posted_at = %q; want 2021-12-07 15:19", posted)
+	}
+}
+
+// TestDuckDBReadmeExample runs the README's SQL against the release.
+func TestDuckDBReadmeExample(t *testing.T) {
+	blocks := readmeBlocks(t, "sql")
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	for _, q := range blocks {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("README SQL failed: %v\n%s", err, q)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("README SQL returned no rows:\n%s", q)
+		}
+	}
+}
