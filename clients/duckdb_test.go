@@ -183,3 +183,37 @@ func TestDuckDBReadmeExample(t *testing.T) {
 		}
 	}
 }
+
+// TestDuckDBParquetMetadata checks the writer settings users rely on:
+// zstd, dictionary encoding, UTF-8 string annotation, and statistics whose
+// null counts equal the real number of nulls in each column.
+func TestDuckDBParquetMetadata(t *testing.T) {
+	t.Chdir(releaseDir)
+	db := openDuckDB(t)
+	for _, tb := range schemas.Tables() {
+		file := tb.Name + ".parquet"
+		for _, f := range tb.Fields {
+			if f.Kind == schemas.StringList {
+				continue // leaf statistics of a list count empty lists too
+			}
+			var compression, encodings string
+			var statNulls sql.NullInt64
+			q := fmt.Sprintf("SELECT compression, encodings, stats_null_count FROM parquet_metadata('%s') WHERE path_in_schema = '%s'", file, f.Name)
+			if err := db.QueryRow(q).Scan(&compression, &encodings, &statNulls); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			realNulls := scalar[int64](t, db, fmt.Sprintf("SELECT count(*) FROM '%s' WHERE %s IS NULL", file, f.Name))
+			if compression != "ZSTD" || !statNulls.Valid || statNulls.Int64 != realNulls {
+				t.Errorf("%s.%s: compression %s, null count statistic %v; want ZSTD and %d", tb.Name, f.Name, compression, statNulls, realNulls)
+			}
+			if f.Kind == schemas.String && !strings.Contains(encodings, "DICTIONARY") {
+				t.Errorf("%s.%s: encodings %s; want dictionary encoding", tb.Name, f.Name, encodings)
+			}
+		}
+		var notUTF8 int64
+		q := fmt.Sprintf("SELECT count(*) FROM parquet_schema('%s') WHERE type = 'BYTE_ARRAY' AND converted_type IS DISTINCT FROM 'UTF8'", file)
+		if notUTF8 = scalar[int64](t, db, q); notUTF8 != 0 {
+			t.Errorf("%s: %d string columns without the UTF8 annotation", file, notUTF8)
+		}
+	}
+}
