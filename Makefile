@@ -10,7 +10,7 @@ FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
 FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/align:FuzzSegment
 
-.PHONY: release test unit clients fuzz fuzz-short bench profiles vet clean-output
+.PHONY: release test unit clients fuzz fuzz-short bench eval-align profiles vet clean-output
 
 ## release: build output/releases/<version>/ from the embedded sources and print the run report
 release:
@@ -43,6 +43,10 @@ fuzz:
 ## bench: benchmarks that print figures (sentences aligned per second, release build time)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## eval-align: strict and lax precision/recall/F1 of sentence alignment against the gold standard
+eval-align:
+	$(GO) test ./stages/align -count=1 -run 'TestEvalAlign|TestMergedParagraphs' -v -args -report
 
 profiles: $(PROFILES)/data-package.json
 

@@ -41,8 +41,16 @@ func scalar[T any](t *testing.T, db *sql.DB, query string) T {
 func TestDuckDBRowCounts(t *testing.T) {
 	t.Chdir(releaseDir)
 	db := openDuckDB(t)
-	for table, want := range rowCounts() {
+	counts := rowCounts()
+	if counts["review"] == 0 {
+		t.Error("the release flags no beads for review at threshold 0.8; the corpus has some")
+	}
+	for _, tb := range schemas.Tables() {
+		table, want := tb.Name, counts[tb.Name]
 		for format, reader := range readers {
+			if !tb.In(format) {
+				continue
+			}
 			got := scalar[int64](t, db, "SELECT count(*) FROM "+fmt.Sprintf(reader, table))
 			if got != int64(want) {
 				t.Errorf("%s.%s has %d rows in DuckDB; want %d", table, format, got, want)
@@ -56,6 +64,9 @@ func TestDuckDBKeys(t *testing.T) {
 	db := openDuckDB(t)
 	for _, tb := range schemas.Tables() {
 		for format, reader := range readers {
+			if !tb.In(format) {
+				continue
+			}
 			from := fmt.Sprintf(reader, tb.Name)
 			pk := strings.Join(tb.PrimaryKey, ", ")
 			dups := scalar[int64](t, db, fmt.Sprintf("SELECT count(*) - count(DISTINCT (%s)) FROM %s", pk, from))
@@ -100,6 +111,9 @@ func TestDuckDBParquetTypes(t *testing.T) {
 	t.Chdir(releaseDir)
 	db := openDuckDB(t)
 	for _, tb := range schemas.Tables() {
+		if !tb.In("parquet") {
+			continue
+		}
 		rows, err := db.Query(fmt.Sprintf("DESCRIBE SELECT * FROM '%s.parquet'", tb.Name))
 		if err != nil {
 			t.Fatal(err)
@@ -191,6 +205,9 @@ func TestDuckDBParquetMetadata(t *testing.T) {
 	t.Chdir(releaseDir)
 	db := openDuckDB(t)
 	for _, tb := range schemas.Tables() {
+		if !tb.In("parquet") {
+			continue
+		}
 		file := tb.Name + ".parquet"
 		for _, f := range tb.Fields {
 			if f.Kind == schemas.StringList {

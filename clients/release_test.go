@@ -11,6 +11,7 @@ import (
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/align"
 	"github.com/policyledger/policyledger/stages/release"
 )
 
@@ -29,7 +30,8 @@ func TestMain(m *testing.M) {
 	}
 	state, err = pipeline.Run(context.Background(), pipeline.Options{
 		Sources: sources.FS(), ManifestPath: sources.Manifest,
-		Release: release.Options{Output: tmp, Version: "0.1.0"},
+		Align:   align.Options{ReviewThreshold: 0.8},
+		Release: release.Options{Output: tmp, Version: "0.1.0", ReviewThreshold: 0.8},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "build release:", err)

@@ -44,6 +44,7 @@ type Options struct {
 	// Until stops the run after the named stage and writes that stage's
 	// documents as JSON under Release.Output/work/<stage>/.
 	Until   string
+	Align   align.Options
 	Release release.Options
 	Logger  *slog.Logger
 }
@@ -60,7 +61,7 @@ func steps(opt Options) []step {
 		{fetch.Stage{}, "read the manifest; verify every snapshot against its pinned sha256"},
 		{clean.Stage{}, "strip web boilerplate and truncation notes into metadata, so no clause carries them"},
 		{parse.Stage{}, "build each document's own hierarchy; clause ids come from it"},
-		{align.Stage{}, "split text clauses into sentences and pair Chinese with English"},
+		{align.Stage{Options: opt.Align}, "split text clauses into sentences and pair Chinese with English"},
 		{classify.Stage{}, "label commitments (skipped until the classifier exists)"},
 		{release.Stage{Options: opt.Release}, "write the versioned tables, datapackage.json, data card and checksums"},
 	}

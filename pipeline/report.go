@@ -37,6 +37,13 @@ func WriteReport(w io.Writer, st *schemas.State) {
 			fmt.Fprintf(w, "warning  %s: %s\n", d.Source.ID, warn)
 		}
 	}
+	for _, d := range st.Docs {
+		for _, s := range d.Sentences {
+			if s.NeedsReview {
+				fmt.Fprintf(w, "review   %s (%s, score %.4f): %s | %s\n", s.ID, s.Bead, *s.Score, shorten(s.Zh, 24), shorten(s.En, 48))
+			}
+		}
+	}
 	for _, f := range st.Failures {
 		fmt.Fprintf(w, "FAILED   %s at %s: %v\n", f.DocID, f.Stage, f.Err)
 	}

@@ -132,14 +132,20 @@ func (c Clause) IsText() bool { return c.TextZh != "" || c.TextEn != "" }
 // Sentence is one alignment bead inside a text clause: one or more Chinese
 // sentences paired with zero or more English ones (or the reverse).
 type Sentence struct {
-	ID       string   `json:"id"`
-	ClauseID string   `json:"clause_id"`
-	DocID    string   `json:"doc_id"`
-	Ordinal  int      `json:"ordinal"` // 1-based within the clause
-	Zh       string   `json:"zh,omitempty"`
-	En       string   `json:"en,omitempty"`
-	Bead     string   `json:"bead,omitempty"` // "1-1", "2-1", … ; empty for monolingual documents
-	Score    *float64 `json:"score,omitempty"`
+	ID       string `json:"id"`
+	ClauseID string `json:"clause_id"`
+	DocID    string `json:"doc_id"`
+	Ordinal  int    `json:"ordinal"` // 1-based within the clause
+	Zh       string `json:"zh,omitempty"`
+	En       string `json:"en,omitempty"`
+	Bead     string `json:"bead,omitempty"` // "1-1", "2-1", … ; empty for monolingual documents
+	// Score is the bead's posterior probability under the aligner's model;
+	// LengthScore the length model's probability alone; Anchors the numbers,
+	// Latin tokens and glossary terms both sides share.
+	Score       *float64 `json:"score,omitempty"`
+	LengthScore *float64 `json:"length_score,omitempty"`
+	Anchors     []string `json:"anchors,omitempty"`
+	NeedsReview bool     `json:"needs_review,omitempty"`
 	// Offsets in code points within the clause's text_zh / text_en; -1 when
 	// that side is empty.
 	ZhStart int `json:"zh_start"`

@@ -92,7 +92,23 @@ type Table struct {
 	Fields      []Field
 	PrimaryKey  []string
 	ForeignKeys []ForeignKey
-	Rows        func(docs []Document) [][]any
+	// Formats limits the file formats the table is released in; nil means
+	// all of them.
+	Formats []string
+	Rows    func(docs []Document) [][]any
+}
+
+// In reports whether the table is released in a format.
+func (t Table) In(format string) bool {
+	if t.Formats == nil {
+		return true
+	}
+	for _, f := range t.Formats {
+		if f == format {
+			return true
+		}
+	}
+	return false
 }
 
 // ArrowSchema returns the table's Arrow schema. Column descriptions travel

@@ -52,10 +52,11 @@ func TestTablesWellFormed(t *testing.T) {
 // TestRowsMatchFields builds rows from a document with empty optional parts
 // and checks each against its table.
 func TestRowsMatchFields(t *testing.T) {
+	score := 0.25
 	docs := []Document{{
 		Source:    Source{ID: "d", Languages: []string{"zh"}},
 		Clauses:   []Clause{{ID: "d/p1", DocID: "d", Kind: "paragraph", TextZh: "甲。", HeadingPath: nil, EnCharStart: -1, EnCharEnd: -1}},
-		Sentences: []Sentence{{ID: "d/p1/s1", ClauseID: "d/p1", DocID: "d", Zh: "甲。", EnStart: -1, EnEnd: -1}},
+		Sentences: []Sentence{{ID: "d/p1/s1", ClauseID: "d/p1", DocID: "d", Zh: "甲。", En: "A.", Bead: "1-1", Score: &score, LengthScore: &score, NeedsReview: true}},
 	}}
 	for _, tb := range Tables() {
 		rows := tb.Rows(docs)

@@ -4,7 +4,7 @@ package schemas
 // names a column (Arrow schemas, CSV headers, JSON keys, datapackage.json,
 // the data card and the README's schema reference) is generated from here.
 func Tables() []Table {
-	return []Table{DocumentsTable, ClausesTable, SentencesTable}
+	return []Table{DocumentsTable, ClausesTable, SentencesTable, ReviewTable}
 }
 
 // DocumentsTable has one row per source document.
@@ -97,7 +97,10 @@ var SentencesTable = Table{
 		{"zh", String, true, "Chinese sentence(s) of the bead; null for a 0-1 bead."},
 		{"en", String, true, "English sentence(s) of the bead; null for a 1-0 bead and for Chinese-only documents."},
 		{"bead", String, true, "Bead type zh-en, e.g. 1-1, 1-2, 2-1, 1-0, 0-1; null for Chinese-only documents."},
-		{"score", Float64, true, "Alignment confidence in [0,1]; null for Chinese-only documents."},
+		{"score", Float64, true, "Alignment confidence in [0,1]: the bead's posterior probability given sentence lengths and shared anchors, over all alignments of the paragraph; null for Chinese-only documents."},
+		{"length_score", Float64, true, "Probability of the bead's length discrepancy under the length model alone (two-tailed, Gale–Church); 0 for 1-0 and 0-1 beads; null for Chinese-only documents."},
+		{"anchors", StringList, false, "Anchors both sides of the bead share: num:<number>, latin:<token>, term:<Chinese glossary term>."},
+		{"needs_review", Bool, false, "True when score is below the release's review threshold; such beads are also listed in review.csv."},
 		{"zh_start", Int64, true, "Start (code points) of zh within clauses.text_zh; null when zh is null."},
 		{"zh_end", Int64, true, "End (exclusive) of zh within clauses.text_zh."},
 		{"en_start", Int64, true, "Start (code points) of en within clauses.text_en; null when en is null."},
@@ -152,17 +155,22 @@ func sentenceRows(docs []Document) [][]any {
 	var rows [][]any
 	for _, d := range docs {
 		for _, s := range d.Sentences {
-			var score any
-			if s.Score != nil {
-				score = *s.Score
-			}
+			score := float(s.Score)
 			rows = append(rows, []any{
-				s.ID, s.ClauseID, s.DocID, int64(s.Ordinal), str(s.Zh), str(s.En), str(s.Bead), score,
+				s.ID, s.ClauseID, s.DocID, int64(s.Ordinal), str(s.Zh), str(s.En), str(s.Bead), score, float(s.LengthScore),
+				append([]string{}, s.Anchors...), s.NeedsReview,
 				offset(s.ZhStart), offset(s.ZhEnd), offset(s.EnStart), offset(s.EnEnd),
 			})
 		}
 	}
 	return rows
+}
+
+func float(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
 }
 
 // str releases an empty string as null.
@@ -186,4 +194,39 @@ func offset(n int) any {
 		return nil
 	}
 	return int64(n)
+}
+
+// ReviewTable lists the beads whose score is under the review threshold,
+// with both texts side by side, for a person to check. CSV only.
+var ReviewTable = Table{
+	Name:        "review",
+	Title:       "Alignment beads to review",
+	Description: "Sentence beads whose alignment score is below the release's review threshold, with both texts, for checking by hand before quoting.",
+	Formats:     []string{"csv"},
+	PrimaryKey:  []string{"sentence_id"},
+	ForeignKeys: []ForeignKey{{Fields: []string{"sentence_id"}, RefTable: "sentences", RefFields: []string{"sentence_id"}}},
+	Fields: []Field{
+		{"sentence_id", String, false, "The bead (sentences.sentence_id)."},
+		{"doc_id", String, false, "Document (documents.doc_id)."},
+		{"bead", String, false, "Bead type zh-en."},
+		{"score", Float64, false, "Alignment confidence in [0,1]."},
+		{"length_score", Float64, false, "Length model probability alone."},
+		{"anchors", StringList, false, "Anchors both sides share."},
+		{"zh", String, true, "Chinese sentence(s)."},
+		{"en", String, true, "English sentence(s)."},
+	},
+	Rows: reviewRows,
+}
+
+func reviewRows(docs []Document) [][]any {
+	var rows [][]any
+	for _, d := range docs {
+		for _, s := range d.Sentences {
+			if !s.NeedsReview {
+				continue
+			}
+			rows = append(rows, []any{s.ID, s.DocID, s.Bead, float(s.Score), float(s.LengthScore), append([]string{}, s.Anchors...), str(s.Zh), str(s.En)})
+		}
+	}
+	return rows
 }

@@ -6,7 +6,7 @@ package sources
 
 import "embed"
 
-//go:embed sources.yaml snapshots CHANGELOG.md
+//go:embed sources.yaml snapshots CHANGELOG.md glossary.yaml
 var files embed.FS
 
 // FS returns the embedded manifest and snapshots.

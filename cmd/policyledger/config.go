@@ -21,6 +21,8 @@ type Config struct {
 	Until    string `mapstructure:"until"`
 	CSVBOM   bool   `mapstructure:"csv_bom"`
 	LogLevel string `mapstructure:"log_level"`
+	// ReviewThreshold: alignment beads scoring below it need review.
+	ReviewThreshold float64 `mapstructure:"review_threshold"`
 }
 
 // setting is one configuration key: the only place its default is defined.
@@ -37,6 +39,7 @@ var settings = []setting{
 	{"until", "until", "", "stop after this stage and write its documents as JSON to <output>/work/<stage>/"},
 	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs"},
 	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)"},
+	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv"},
 }
 
 // envPrefix prefixes every environment variable: POLICYLEDGER_VERSION, …
@@ -50,6 +53,8 @@ func addFlags(fs *pflag.FlagSet) {
 			fs.String(s.flag, d, s.usage)
 		case bool:
 			fs.Bool(s.flag, d, s.usage)
+		case float64:
+			fs.Float64(s.flag, d, s.usage)
 		}
 	}
 	fs.String("config", "", "configuration file (default: policyledger.yaml in the working folder, if present)")

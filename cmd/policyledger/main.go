@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/align"
 	"github.com/policyledger/policyledger/stages/release"
 )
 
@@ -34,17 +36,20 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:]))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(ctx context.Context, args []string) int {
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(os.Stderr, "policyledger:", err)
+	fmt.Fprintln(stderr, "policyledger:", err)
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -109,9 +114,13 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	if err := release.CheckVersion(cfg.Version); err != nil {
 		return usageError{err}
 	}
+	if cfg.ReviewThreshold < 0 || cfg.ReviewThreshold > 1 {
+		return usageError{fmt.Errorf("review_threshold %v: use a number from 0 to 1", cfg.ReviewThreshold)}
+	}
 	opt := pipeline.Options{
 		Until:   cfg.Until,
-		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM},
+		Align:   align.Options{ReviewThreshold: cfg.ReviewThreshold},
+		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},
 		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})),
 	}
 	if cfg.Sources == "" {

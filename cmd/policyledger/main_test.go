@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,12 +43,13 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	t.Setenv("POLICYLEDGER_OUTPUT", "from-env")
 	t.Setenv("POLICYLEDGER_LOG_LEVEL", "debug") // env only: must still be seen
+	t.Setenv("POLICYLEDGER_REVIEW_THRESHOLD", "0.65")
 
 	c, err := loadConfig(flags(t, "--output", "from-flag"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Version: "0.3.0", Output: "from-flag", CSVBOM: true, LogLevel: "debug"}
+	want := Config{Version: "0.3.0", Output: "from-flag", CSVBOM: true, LogLevel: "debug", ReviewThreshold: 0.65}
 	if c != want {
 		t.Errorf("loadConfig = %+v; want %+v", c, want)
 	}
@@ -57,8 +59,9 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	os.Remove(filepath.Join(dir, "policyledger.yaml"))
 	os.Unsetenv("POLICYLEDGER_OUTPUT")
+	os.Unsetenv("POLICYLEDGER_REVIEW_THRESHOLD")
 	c, _ = loadConfig(flags(t))
-	if c.Version != "0.1.0" || c.Output != "output" || c.CSVBOM {
+	if c.Version != "0.1.0" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -78,22 +81,25 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	chdir(t)
 	ctx := context.Background()
-	if got := run(ctx, []string{"run", "--bogus"}); got != exitUsage {
+	if got := run(ctx, []string{"run", "--bogus"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --bogus = %d; want %d", got, exitUsage)
 	}
-	if got := run(ctx, []string{"run", "--until", "nope"}); got != exitUsage {
+	if got := run(ctx, []string{"run", "--review-threshold", "1.5"}, io.Discard, io.Discard); got != exitUsage {
+		t.Errorf("run --review-threshold 1.5 = %d; want %d", got, exitUsage)
+	}
+	if got := run(ctx, []string{"run", "--until", "nope"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --until nope = %d; want %d", got, exitUsage)
 	}
-	if got := run(ctx, []string{"run", "--version", "bad"}); got != exitUsage {
+	if got := run(ctx, []string{"run", "--version", "bad"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --version bad = %d; want %d", got, exitUsage)
 	}
-	if got := run(ctx, []string{"run", "--version", "9.9.9"}); got != exitStopped {
+	if got := run(ctx, []string{"run", "--version", "9.9.9"}, io.Discard, io.Discard); got != exitStopped {
 		t.Errorf("run --version 9.9.9 (no changelog entry) = %d; want %d", got, exitStopped)
 	}
-	if got := run(ctx, []string{"run", "--sources", "nowhere/sources.yaml"}); got != exitUsage {
+	if got := run(ctx, []string{"run", "--sources", "nowhere/sources.yaml"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --sources nowhere = %d; want %d", got, exitUsage)
 	}
-	if got := run(ctx, []string{"run"}); got != exitOK {
+	if got := run(ctx, []string{"run"}, io.Discard, io.Discard); got != exitOK {
 		t.Errorf("run = %d; want %d", got, exitOK)
 	}
 	if _, err := os.Stat(filepath.Join("output", "releases", "0.1.0", "clauses.parquet")); err != nil {
@@ -113,7 +119,7 @@ sources:
 `
 	os.WriteFile(filepath.Join(dir, "src", "sources.yaml"), []byte(manifest), 0o644)
 	os.WriteFile(filepath.Join(dir, "src", "snapshots", "a.md"), []byte("第一条 甲\n\n一、乙。\n"), 0o644)
-	if got := run(context.Background(), []string{"run", "--sources", "src/sources.yaml"}); got != exitFailures {
+	if got := run(context.Background(), []string{"run", "--sources", "src/sources.yaml"}, io.Discard, io.Discard); got != exitFailures {
 		t.Errorf("run with a mismatched snapshot = %d; want %d", got, exitFailures)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "output", "releases")); !os.IsNotExist(err) {

@@ -68,8 +68,8 @@ func TestSegmentEn(t *testing.T) {
 func TestPair(t *testing.T) {
 	zh := "中方愿同拉方加强合作。双方将举办论坛。"
 	en := "China stands ready to strengthen cooperation with LAC. The two sides will hold a forum."
-	m := Model{Ratio: 2.9, Variance: 6}
-	got := Pair(zh, en, m)
+	a := &Aligner{Model: Model{Ratio: 2.9, Variance: 6}, Weights: DefaultWeights}
+	got := a.Pair(zh, en)
 	var beads []string
 	for _, s := range got {
 		beads = append(beads, s.Bead+" "+s.Zh+" | "+s.En)
@@ -89,7 +89,7 @@ func TestPair(t *testing.T) {
 	}
 
 	// One Chinese sentence translated as two English ones.
-	got = Pair("中国坚定奉行独立自主的和平外交政策,践行全人类共同价值。", "China pursues an independent foreign policy of peace. It is dedicated to the common values of humanity.", m)
+	got = a.Pair("中国坚定奉行独立自主的和平外交政策,践行全人类共同价值。", "China pursues an independent foreign policy of peace. It is dedicated to the common values of humanity.")
 	if len(got) != 1 || got[0].Bead != "1-2" {
 		t.Errorf("Pair of one zh and two en = %d beads %v; want one 1-2", len(got), got)
 	}
@@ -115,7 +115,7 @@ func TestDocumentChineseOnly(t *testing.T) {
 		{ID: "t/art1", DocID: "t", TitleZh: "政治"},
 		{ID: "t/art1/item1", DocID: "t", TextZh: "加强交往。扩大合作。"},
 	}}
-	got, err := Document(d, Model{})
+	got, err := Document(d, &Aligner{}, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestDocumentChineseOnly(t *testing.T) {
 	}
 	// A bilingual clause with no model is an error, not a silent guess.
 	d.Clauses[1].TextEn = "Strengthen exchanges."
-	if _, err := Document(d, Model{}); err == nil {
+	if _, err := Document(d, &Aligner{}, 0.5); err == nil {
 		t.Error("Document with an empty model and English succeeded; want an error")
 	}
 }
@@ -184,11 +184,11 @@ func FuzzSegment(f *testing.F) {
 func BenchmarkPair(b *testing.B) {
 	zh := strings.Repeat("中方愿同拉方加强在贸易、投资和金融领域的合作。双方将继续举办论坛。", 3)
 	en := strings.Repeat("China stands ready to strengthen cooperation with LAC in trade, investment and finance. The two sides will continue to hold the forum. ", 3)
-	m := Model{Ratio: 2.9, Variance: 6}
+	a := &Aligner{Model: Model{Ratio: 2.9, Variance: 6}, Glossary: NewGlossary(), Weights: DefaultWeights}
 	n := len(SegmentZh(zh)) + len(SegmentEn(en))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		Pair(zh, en, m)
+		a.Pair(zh, en)
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "sentences/s")
 }

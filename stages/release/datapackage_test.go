@@ -73,8 +73,8 @@ func TestDataPackageValidates(t *testing.T) {
 	for _, r := range dp.Resources {
 		names[r.Name] = true
 	}
-	if len(dp.Resources) != 9 {
-		t.Errorf("%d resources; want 3 tables × 3 formats", len(dp.Resources))
+	if len(dp.Resources) != 10 {
+		t.Errorf("%d resources; want 3 tables × 3 formats and review.csv", len(dp.Resources))
 	}
 	for _, r := range dp.Resources {
 		data, ok := files[r.Path]

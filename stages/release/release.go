@@ -28,6 +28,9 @@ type Options struct {
 	Output  string // root of generated files; releases go to Output/releases/<Version>
 	Version string // semantic version of the dataset
 	CSVBOM  bool   // also write <table>.excel.csv: UTF-8 with BOM and CRLF, for Excel
+	// ReviewThreshold is the alignment score under which beads were flagged
+	// for review; the data card states it.
+	ReviewThreshold float64
 }
 
 // Stage writes the release.
@@ -114,21 +117,27 @@ func Build(ds schemas.Dataset, opt Options, docs []schemas.Document, changelog [
 		rows := t.Rows(docs)
 		rowCounts[t.Name] = len(rows)
 		var buf bytes.Buffer
-		if err := WriteParquet(&buf, t, rows); err != nil {
-			return nil, err
+		if t.In("parquet") {
+			if err := WriteParquet(&buf, t, rows); err != nil {
+				return nil, err
+			}
+			put(t.Name+".parquet", bytes.Clone(buf.Bytes()))
 		}
-		put(t.Name+".parquet", bytes.Clone(buf.Bytes()))
-		buf.Reset()
-		if err := WriteCSV(&buf, t, rows, CSVOptions{}); err != nil {
-			return nil, err
+		if t.In("csv") {
+			buf.Reset()
+			if err := WriteCSV(&buf, t, rows, CSVOptions{}); err != nil {
+				return nil, err
+			}
+			put(t.Name+".csv", bytes.Clone(buf.Bytes()))
 		}
-		put(t.Name+".csv", bytes.Clone(buf.Bytes()))
-		buf.Reset()
-		if err := WriteJSONL(&buf, t, rows); err != nil {
-			return nil, err
+		if t.In("jsonl") {
+			buf.Reset()
+			if err := WriteJSONL(&buf, t, rows); err != nil {
+				return nil, err
+			}
+			put(t.Name+".jsonl", bytes.Clone(buf.Bytes()))
 		}
-		put(t.Name+".jsonl", bytes.Clone(buf.Bytes()))
-		if opt.CSVBOM {
+		if opt.CSVBOM && t.In("csv") {
 			buf.Reset()
 			if err := WriteCSV(&buf, t, rows, CSVOptions{BOM: true, CRLF: true}); err != nil {
 				return nil, err
@@ -149,7 +158,7 @@ func Build(ds schemas.Dataset, opt Options, docs []schemas.Document, changelog [
 	}
 	put("datapackage.json", dp)
 	put("CHANGELOG.md", changelog)
-	put("README.md", []byte(card(ds, opt.Version, docs, tableFiles, rowCounts, extra)))
+	put("README.md", []byte(card(ds, opt, docs, tableFiles, rowCounts, extra)))
 	files["SHA256SUMS"] = sums(info)
 	return files, nil
 }

@@ -34,7 +34,8 @@ func SchemaReference(heading string) string {
 // card renders the release's README.md: what the data is, what is in the
 // folder, how it was made, its fields, known limitations, how to load it and
 // how to cite it. Everything in it comes from the run's inputs.
-func card(ds schemas.Dataset, version string, docs []schemas.Document, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
+func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
+	version := opt.Version
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s — version %s\n\n%s\n\n", ds.Title, version, ds.Description)
 
@@ -58,12 +59,12 @@ func card(ds schemas.Dataset, version string, docs []schemas.Document, files map
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %d | `%s` |\n", n, rows, files[n].bytes, files[n].hash)
 	}
-	b.WriteString("\nAlso here: `datapackage.json` (Frictionless Tabular Data Package: every resource with its schema, keys, size and hash), `CHANGELOG.md`, and `SHA256SUMS` (check with `sha256sum -c SHA256SUMS`).\n")
+	b.WriteString("\n`review.csv` lists the alignment beads that need a person's check (CSV only). Also here: `datapackage.json` (Frictionless Tabular Data Package: every resource with its schema, keys, size and hash), `CHANGELOG.md`, and `SHA256SUMS` (check with `sha256sum -c SHA256SUMS`).\n")
 	for _, e := range extra {
 		fmt.Fprintf(&b, "%s\n", e)
 	}
 
-	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a length-based dynamic programme whose length model is estimated from the paired paragraphs) → **classify** (not yet built) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
+	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a dynamic programme over a Gale–Church length model estimated from the paired paragraphs, plus shared numbers, Latin tokens and glossary terms; each bead scored by its posterior probability) → **classify** (not yet built) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
 	b.WriteString("## Known limitations\n\n")
 	for _, d := range docs {
 		if d.Truncated {
@@ -78,7 +79,7 @@ func card(ds schemas.Dataset, version string, docs []schemas.Document, files map
 		}
 	}
 	b.WriteString("- `posted_at` is the capturing site's local time; its time zone is not stated.\n")
-	b.WriteString("- Sentence alignment uses sentence lengths only; check beads with a low `score` before quoting them.\n")
+	fmt.Fprintf(&b, "- Sentence alignment is automatic (lengths plus shared numbers, Latin tokens and glossary terms). `score` is each bead's posterior probability; the %d beads scoring below %.2f are flagged `needs_review` and listed in `review.csv`: check them before quoting.\n", rowCounts["review"], opt.ReviewThreshold)
 	b.WriteString("- No commitments table yet: the classifier is not built.\n")
 
 	b.WriteString("\n## Loading\n\nDuckDB:\n\n```sql\nSELECT c.clause_id, c.label, c.text_zh, c.text_en\nFROM 'clauses.parquet' c\nWHERE c.doc_id = 'lac-policy-2025' AND c.kind = 'paragraph'\nORDER BY c.ordinal;\n```\n\npandas:\n\n```python\nimport pandas as pd\nclauses = pd.read_csv('clauses.csv', keep_default_na=False, na_values=[''])\nsentences = pd.read_json('sentences.jsonl', lines=True)\n```\n\n")

@@ -117,6 +117,9 @@ func DataPackage(ds schemas.Dataset, version string, docs []schemas.Document, fi
 	}
 	for _, f := range formats {
 		for _, t := range schemas.Tables() {
+			if !t.In(f.name) {
+				continue
+			}
 			path := t.Name + "." + f.ext
 			r := resourceJSON{
 				Profile:     "tabular-data-resource",

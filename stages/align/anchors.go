@@ -1,0 +1,357 @@
+package align
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// Term is one bilingual glossary entry: a Chinese term and the English
+// forms that translate it.
+type Term struct {
+	Zh string   `yaml:"zh"`
+	En []string `yaml:"en"`
+}
+
+// Glossary finds bilingual terms in sentences quickly: Chinese terms are
+// indexed by their first rune, English forms (lower-cased) by their first
+// word.
+type Glossary struct {
+	terms []Term
+	zh    map[rune][]int    // first rune → term indexes
+	en    map[string][]enIx // first lower-cased word → forms
+}
+
+type enIx struct {
+	term int
+	form string // lower-cased
+}
+
+// ParseGlossary reads a curated glossary file: a YAML list of {zh, en}.
+func ParseGlossary(name string, data []byte) ([]Term, error) {
+	var terms []Term
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&terms); err != nil {
+		return nil, fmt.Errorf("align: glossary %s: %s: each entry needs zh and a list en", name, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	for i, t := range terms {
+		if t.Zh == "" || len(t.En) == 0 {
+			return nil, fmt.Errorf("align: glossary %s entry %d (%q): needs zh and at least one en form", name, i+1, t.Zh)
+		}
+	}
+	return terms, nil
+}
+
+// Harvest turns every bilingual heading title of docs into a glossary term:
+// "(三)贸易和投资合作 | (3) Trade and Investment Cooperation" gives 贸易和投资合作 ↔
+// Trade and Investment Cooperation.
+func Harvest(docs []schemas.Document) []Term {
+	var terms []Term
+	for _, d := range docs {
+		for _, c := range d.Clauses {
+			if !c.IsText() && c.TitleZh != "" && c.TitleEn != "" {
+				terms = append(terms, Term{Zh: c.TitleZh, En: []string{c.TitleEn}})
+			}
+		}
+	}
+	return terms
+}
+
+// NewGlossary indexes terms. Terms with the same Chinese are merged.
+func NewGlossary(terms ...[]Term) *Glossary {
+	g := &Glossary{zh: map[rune][]int{}, en: map[string][]enIx{}}
+	byZh := map[string]int{}
+	for _, list := range terms {
+		for _, t := range list {
+			i, ok := byZh[t.Zh]
+			if !ok {
+				i = len(g.terms)
+				byZh[t.Zh] = i
+				g.terms = append(g.terms, Term{Zh: t.Zh})
+				r, _ := utf8.DecodeRuneInString(t.Zh)
+				g.zh[r] = append(g.zh[r], i)
+			}
+			for _, e := range t.En {
+				form := asciiLower(e)
+				g.terms[i].En = append(g.terms[i].En, e)
+				if w := firstWord(form); w != "" {
+					g.en[w] = append(g.en[w], enIx{i, form})
+				}
+			}
+		}
+	}
+	return g
+}
+
+// Len is the number of distinct Chinese terms.
+func (g *Glossary) Len() int {
+	if g == nil {
+		return 0
+	}
+	return len(g.terms)
+}
+
+var ordinals = map[string]int{
+	"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+	"ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+}
+
+func isASCIIDigit(b byte) bool  { return b >= '0' && b <= '9' }
+func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+// numberAt reads an Arabic number (digits, optionally .digits) at s[i:],
+// returning its end.
+func numberAt(s string, i int) int {
+	j := i
+	for j < len(s) && isASCIIDigit(s[j]) {
+		j++
+	}
+	if j+1 < len(s) && s[j] == '.' && isASCIIDigit(s[j+1]) {
+		j++
+		for j < len(s) && isASCIIDigit(s[j]) {
+			j++
+		}
+	}
+	return j
+}
+
+// zhAnchors lists the anchor keys of a Chinese sentence: numbers (Arabic,
+// and Chinese ordinals such as 第三 or 十周年), Latin tokens (AEO, 5G) and
+// glossary terms. It is a single hand-written scan: anchors are extracted
+// for every sentence, so they must be cheap.
+func (g *Glossary) zhAnchors(s string) []string {
+	var keys []string
+	var seen map[int]bool
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf && (isASCIIDigit(c) || isASCIILetter(c)):
+			j, letter := i, false
+			for j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j])) {
+				letter = letter || isASCIILetter(s[j])
+				j++
+			}
+			if letter {
+				keys = append(keys, "latin:"+s[i:j])
+			} else {
+				j = numberAt(s, i)
+				keys = append(keys, "num:"+canonNumber(s[i:j]))
+			}
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == '第' {
+			j := i + size
+			for j < len(s) {
+				d, n := utf8.DecodeRuneInString(s[j:])
+				if _, ok := cjkValue(d); !ok {
+					break
+				}
+				j += n
+			}
+			if n, ok := cjkNumber(s[i+size : j]); ok && j > i+size {
+				keys = append(keys, "num:"+strconv.Itoa(n))
+			}
+		} else if _, ok := cjkValue(r); ok && (i == 0 || !isCJKNumeralBefore(s, i)) {
+			j := i
+			for j < len(s) {
+				d, n := utf8.DecodeRuneInString(s[j:])
+				if _, ok := cjkValue(d); !ok {
+					break
+				}
+				j += n
+			}
+			if strings.HasPrefix(s[j:], "周年") {
+				if n, ok := cjkNumber(s[i:j]); ok {
+					keys = append(keys, "num:"+strconv.Itoa(n))
+				}
+			}
+		}
+		if g != nil {
+			for _, ti := range g.zh[r] {
+				if !seen[ti] && strings.HasPrefix(s[i:], g.terms[ti].Zh) {
+					if seen == nil {
+						seen = map[int]bool{}
+					}
+					seen[ti] = true
+					keys = append(keys, "term:"+g.terms[ti].Zh)
+				}
+			}
+		}
+		i += size
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func isCJKNumeralBefore(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	_, ok := cjkValue(r)
+	return ok || r == '第'
+}
+
+// enAnchors lists the anchor keys of an English sentence, in the same key
+// space as zhAnchors: numbers, ordinal words, acronyms and codes, glossary
+// terms.
+func (g *Glossary) enAnchors(s string) []string {
+	var keys []string
+	var lower string
+	var seen map[int]bool
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf || !(isASCIIDigit(c) || isASCIILetter(c)) {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j]) || s[j] == '-' || s[j] == '&' || s[j] == '.' && j+1 < len(s) && isASCIILetter(s[j+1])) {
+			j++
+		}
+		w := s[i:j]
+		switch num, rest := leadingNumber(w); {
+		case num != "" && (rest == "" || numberSuffix[asciiLower(rest)]):
+			keys = append(keys, "num:"+canonNumber(num)) // 2030, 1960s, 3rd
+		case hasUpperOrDigitMix(w):
+			keys = append(keys, "latin:"+strings.TrimRight(w, ".")) // AEO, 5G, U.N
+		default:
+			if n, ok := ordinals[asciiLower(w)]; ok {
+				keys = append(keys, "num:"+strconv.Itoa(n))
+			}
+		}
+		if g != nil {
+			if forms := g.en[asciiLower(w)]; len(forms) > 0 {
+				if lower == "" {
+					lower = asciiLower(s)
+				}
+				for _, e := range forms {
+					if !seen[e.term] && strings.HasPrefix(lower[i:], e.form) {
+						if seen == nil {
+							seen = map[int]bool{}
+						}
+						seen[e.term] = true
+						keys = append(keys, "term:"+g.terms[e.term].Zh)
+					}
+				}
+			}
+		}
+		i = j
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// numberSuffix are the letters that may follow a number in an English
+// word that is still that number.
+var numberSuffix = map[string]bool{"s": true, "st": true, "nd": true, "rd": true, "th": true}
+
+// leadingNumber splits "1960s" into "1960" and "s".
+func leadingNumber(w string) (num, rest string) {
+	if w == "" || !isASCIIDigit(w[0]) {
+		return "", w
+	}
+	e := numberAt(w, 0)
+	return w[:e], w[e:]
+}
+
+// asciiLower lower-cases ASCII letters only, keeping byte offsets intact.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// hasUpperOrDigitMix reports whether an English word looks like an acronym
+// or code that a Chinese text would keep in Latin letters: two or more
+// capitals (AEO, FATF, BRICS) or letters mixed with digits (5G).
+func hasUpperOrDigitMix(w string) bool {
+	upper, digit, letter := 0, false, false
+	for _, r := range w {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			letter = true
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsLetter(r):
+			letter = true
+		}
+	}
+	return upper >= 2 || digit && letter
+}
+
+// firstWord is the leading word of s as enAnchors tokenises it.
+func firstWord(s string) string {
+	j := 0
+	for j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j]) || s[j] == '-' || s[j] == '&' || s[j] == '.' && j+1 < len(s) && isASCIILetter(s[j+1])) {
+		j++
+	}
+	return s[:j]
+}
+
+func canonNumber(n string) string {
+	t := strings.TrimLeft(n, "0")
+	if t == "" || t[0] == '.' {
+		t = "0" + t
+	}
+	return t
+}
+
+var cjkDigit = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+// cjkValue reports whether r is a Chinese numeral character.
+func cjkValue(r rune) (int, bool) {
+	if r == '十' || r == '百' {
+		return 0, true
+	}
+	d, ok := cjkDigit[r]
+	return d, ok
+}
+
+// cjkNumber reads a Chinese numeral below 1000.
+func cjkNumber(s string) (int, bool) {
+	total, digit := 0, -1
+	for _, r := range s {
+		switch r {
+		case '十', '百':
+			unit := 10
+			if r == '百' {
+				unit = 100
+			}
+			if digit < 0 {
+				digit = 1
+			}
+			total += digit * unit
+			digit = -1
+		default:
+			d, ok := cjkDigit[r]
+			if !ok {
+				return 0, false
+			}
+			digit = d
+		}
+	}
+	if digit > 0 {
+		total += digit
+	}
+	return total, total > 0
+}

@@ -1,0 +1,90 @@
+package align
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var testGlossary = NewGlossary([]Term{
+	{Zh: "拉共体", En: []string{"CELAC"}},
+	{Zh: "一带一路", En: []string{"Belt and Road", "BRI"}},
+	{Zh: "联合国", En: []string{"United Nations", "U.N."}},
+})
+
+func TestAnchors(t *testing.T) {
+	tests := []struct {
+		zh, en string
+		want   []string // keys both sides share
+	}{
+		{"推动联合国安理会第1540号决议得到执行。", "Promote the implementation of UNGA Resolution 1540 by the U.N.", []string{"num:1540", "term:联合国"}},
+		{"2008年中国政府发布首份对拉政策文件。", "In 2008, the Chinese government issued its first policy paper.", []string{"num:2008"}},
+		{"中国政府发布第三份文件。", "The government releases its third policy paper.", []string{"num:3"}},
+		{"深化“经认证的经营者”(AEO)互认合作。", "AEO mutual recognition.", []string{"latin:AEO"}},
+		{"在5G等领域合作。", "Cooperation in 5G and other areas.", []string{"latin:5G"}},
+		{"上世纪60年代后。", "After the 1960s.", nil},
+		{"高质量共建“一带一路”,拉共体成员国。", "High-quality Belt and Road cooperation with CELAC member states.", []string{"term:一带一路", "term:拉共体"}},
+		{"中拉论坛成立十周年。", "The 10th anniversary of the Forum.", []string{"num:10"}},
+	}
+	for _, tt := range tests {
+		z, e := testGlossary.zhAnchors(tt.zh), testGlossary.enAnchors(tt.en)
+		var shared []string
+		for _, k := range z {
+			for _, l := range e {
+				if k == l {
+					shared = append(shared, k)
+					break
+				}
+			}
+		}
+		if diff := cmp.Diff(tt.want, shared); diff != "" {
+			t.Errorf("shared anchors of %q / %q (-want +got):\n%s\nzh %v\nen %v", tt.zh, tt.en, diff, z, e)
+		}
+	}
+}
+
+// TestAnchorsOverruleLength: a short sentence translated loosely makes the
+// lengths favour one 2-2 bead; the year both second sentences share splits
+// it into two 1-1 beads.
+func TestAnchorsOverruleLength(t *testing.T) {
+	zh := []string{"中国同拉美地区虽然相距遥远,但双方人民友好交往源远流长。", "1949年新中国成立伊始,中拉之间以民间交往为主。"}
+	en := []string{
+		"Though far apart, the peoples have a long history of friendship.",
+		"In the early days since the founding of the People's Republic of China in 1949, the relations were primarily characterized by people-to-people exchanges.",
+	}
+	m := Model{Ratio: 4.7, Variance: 29}
+	lengthOnly := (&Aligner{Model: m}).Beads(zh, en)
+	withAnchors := (&Aligner{Model: m, Glossary: NewGlossary(), Weights: DefaultWeights}).Beads(zh, en)
+	if got := describe(lengthOnly); got != "1,2:1,2" {
+		t.Errorf("length only: %s; want the 2-2 bead this case is built to provoke", got)
+	}
+	if got := describe(withAnchors); got != "1:1 2:2" {
+		t.Errorf("with anchors: %s; want 1:1 2:2", got)
+	}
+	if last := withAnchors[len(withAnchors)-1]; !cmp.Equal(last.Anchors, []string{"num:1949"}) {
+		t.Errorf("second bead anchors = %v; want [num:1949]", last.Anchors)
+	}
+}
+
+func TestParseGlossary(t *testing.T) {
+	terms, err := ParseGlossary("g.yaml", []byte("- {zh: 拉共体, en: [CELAC]}\n"))
+	if err != nil || len(terms) != 1 {
+		t.Fatalf("ParseGlossary = %v, %v", terms, err)
+	}
+	for _, bad := range []string{"- {zh: 拉共体}\n", "- {zh: 拉共体, en: [X], colour: red}\n", "zh: x\n"} {
+		if _, err := ParseGlossary("g.yaml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "g.yaml") {
+			t.Errorf("ParseGlossary(%q) = %v; want an error naming the file", bad, err)
+		}
+	}
+}
+
+// TestScoresArePosteriors: an unambiguous paragraph scores near 1; scores
+// stay in [0,1].
+func TestScoresArePosteriors(t *testing.T) {
+	a := &Aligner{Model: Model{Ratio: 4.7, Variance: 29}, Glossary: NewGlossary(), Weights: DefaultWeights}
+	beads := a.Beads([]string{"双方同意在2024年举行峰会。"}, []string{"The two sides agreed to hold a summit in 2024."})
+	if len(beads) != 1 || beads[0].Score < 0.99 || beads[0].Score > 1 {
+		t.Errorf("single pair beads = %+v; want one bead scoring ~1", beads)
+	}
+}
