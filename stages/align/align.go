@@ -17,9 +17,9 @@ package align
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"math"
 
+	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -36,22 +36,15 @@ type Stage struct{ Options Options }
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "align" }
 
-// GlossaryPath is the curated glossary's path in the sources folder.
-const GlossaryPath = "glossary.yaml"
-
 // Run estimates the length model from all bilingual clauses of the run,
 // builds the glossary (curated file plus harvested headings), then aligns
 // each document.
 func (s Stage) Run(ctx context.Context, st *schemas.State) error {
-	var curated []Term
-	if st.Sources != nil {
-		if data, err := fs.ReadFile(st.Sources, GlossaryPath); err == nil {
-			if curated, err = ParseGlossary(GlossaryPath, data); err != nil {
-				return err
-			}
-		}
+	curated, err := anchors.Load(st.Sources)
+	if err != nil {
+		return err
 	}
-	a := &Aligner{Model: Estimate(st.Docs), Glossary: NewGlossary(curated, Harvest(st.Docs)), Weights: DefaultWeights}
+	a := &Aligner{Model: Estimate(st.Docs), Glossary: anchors.NewGlossary(curated, anchors.Harvest(st.Docs)), Weights: DefaultWeights}
 	st.Count("align.model_pairs", a.Model.Pairs)
 	st.Count("align.glossary_terms", a.Glossary.Len())
 	return st.EachDoc("align", func(d *schemas.Document) error {

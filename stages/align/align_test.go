@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -184,7 +185,7 @@ func FuzzSegment(f *testing.F) {
 func BenchmarkPair(b *testing.B) {
 	zh := strings.Repeat("中方愿同拉方加强在贸易、投资和金融领域的合作。双方将继续举办论坛。", 3)
 	en := strings.Repeat("China stands ready to strengthen cooperation with LAC in trade, investment and finance. The two sides will continue to hold the forum. ", 3)
-	a := &Aligner{Model: Model{Ratio: 2.9, Variance: 6}, Glossary: NewGlossary(), Weights: DefaultWeights}
+	a := &Aligner{Model: Model{Ratio: 2.9, Variance: 6}, Glossary: anchors.NewGlossary(), Weights: DefaultWeights}
 	n := len(SegmentZh(zh)) + len(SegmentEn(en))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

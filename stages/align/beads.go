@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -26,7 +27,7 @@ var DefaultWeights = Weights{Match: 3.3, Miss: 2.5}
 // English translation.
 type Aligner struct {
 	Model    Model
-	Glossary *Glossary
+	Glossary *anchors.Glossary
 	Weights  Weights
 }
 
@@ -86,11 +87,11 @@ func (a *Aligner) prepare(zh, en []string) *paragraph {
 	}
 	for i, s := range zh {
 		p.zl[i] = runeLen(s)
-		p.za[i] = intern(a.Glossary.zhAnchors(s))
+		p.za[i] = intern(a.Glossary.Zh(s))
 	}
 	for i, s := range en {
 		p.el[i] = runeLen(s)
-		p.ea[i] = intern(a.Glossary.enAnchors(s))
+		p.ea[i] = intern(a.Glossary.En(s))
 	}
 	k := len(p.keys)
 	p.zTot, p.eTot, p.cz, p.ce = make([]int, k), make([]int, k), make([]int, k), make([]int, k)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/sources"
@@ -105,15 +106,11 @@ func corpus(t testing.TB) *schemas.State {
 // aligner builds the aligner the stage builds: model estimated from the
 // corpus, curated glossary plus harvested headings.
 func aligner(t testing.TB, st *schemas.State) *align.Aligner {
-	data, err := os.ReadFile("../../sources/" + align.GlossaryPath)
+	curated, err := anchors.Load(sources.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
-	curated, err := align.ParseGlossary(align.GlossaryPath, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &align.Aligner{Model: align.Estimate(st.Docs), Glossary: align.NewGlossary(curated, align.Harvest(st.Docs)), Weights: align.DefaultWeights}
+	return &align.Aligner{Model: align.Estimate(st.Docs), Glossary: anchors.NewGlossary(curated, anchors.Harvest(st.Docs)), Weights: align.DefaultWeights}
 }
 
 // attach fills each gold paragraph's sentences from the corpus, checking

@@ -1,8 +1,17 @@
-package align
+// Package anchors finds what a Chinese sentence and its English translation
+// visibly share: numbers (Arabic, Chinese ordinals, English ordinal words),
+// Latin tokens kept inside Chinese text (AEO, 5G, FATF) and bilingual
+// glossary terms. Both sides map to the same keys ("num:1540",
+// "latin:AEO", "term:拉共体"), so shared keys are evidence that two pieces of
+// text translate each other. The align stage uses them to pair sentences and
+// paragraphs; it consumes schemas.Document values for glossary harvesting.
+package anchors
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,14 +50,33 @@ func ParseGlossary(name string, data []byte) ([]Term, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&terms); err != nil {
-		return nil, fmt.Errorf("align: glossary %s: %s: each entry needs zh and a list en", name, strings.Join(strings.Fields(err.Error()), " "))
+		return nil, fmt.Errorf("anchors: glossary %s: %s: each entry needs zh and a list en", name, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	for i, t := range terms {
 		if t.Zh == "" || len(t.En) == 0 {
-			return nil, fmt.Errorf("align: glossary %s entry %d (%q): needs zh and at least one en form", name, i+1, t.Zh)
+			return nil, fmt.Errorf("anchors: glossary %s entry %d (%q): needs zh and at least one en form", name, i+1, t.Zh)
 		}
 	}
 	return terms, nil
+}
+
+// GlossaryPath is the curated glossary's path in the sources folder.
+const GlossaryPath = "glossary.yaml"
+
+// Load reads the curated glossary from a sources folder; a folder without
+// one gives an empty glossary.
+func Load(fsys fs.FS) ([]Term, error) {
+	if fsys == nil {
+		return nil, nil
+	}
+	data, err := fs.ReadFile(fsys, GlossaryPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("anchors: read %s: %w", GlossaryPath, err)
+	}
+	return ParseGlossary(GlossaryPath, data)
 }
 
 // Harvest turns every bilingual heading title of docs into a glossary term:
@@ -124,11 +152,11 @@ func numberAt(s string, i int) int {
 	return j
 }
 
-// zhAnchors lists the anchor keys of a Chinese sentence: numbers (Arabic,
+// Zh lists the anchor keys of a Chinese sentence: numbers (Arabic,
 // and Chinese ordinals such as 第三 or 十周年), Latin tokens (AEO, 5G) and
 // glossary terms. It is a single hand-written scan: anchors are extracted
 // for every sentence, so they must be cheap.
-func (g *Glossary) zhAnchors(s string) []string {
+func (g *Glossary) Zh(s string) []string {
 	var keys []string
 	var seen map[int]bool
 	for i := 0; i < len(s); {
@@ -200,10 +228,10 @@ func isCJKNumeralBefore(s string, i int) bool {
 	return ok || r == '第'
 }
 
-// enAnchors lists the anchor keys of an English sentence, in the same key
-// space as zhAnchors: numbers, ordinal words, acronyms and codes, glossary
+// En lists the anchor keys of an English sentence, in the same key
+// space as Zh: numbers, ordinal words, acronyms and codes, glossary
 // terms.
-func (g *Glossary) enAnchors(s string) []string {
+func (g *Glossary) En(s string) []string {
 	var keys []string
 	var lower string
 	var seen map[int]bool
@@ -299,7 +327,7 @@ func hasUpperOrDigitMix(w string) bool {
 	return upper >= 2 || digit && letter
 }
 
-// firstWord is the leading word of s as enAnchors tokenises it.
+// firstWord is the leading word of s as En tokenises it.
 func firstWord(s string) string {
 	j := 0
 	for j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j]) || s[j] == '-' || s[j] == '&' || s[j] == '.' && j+1 < len(s) && isASCIILetter(s[j+1])) {

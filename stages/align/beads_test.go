@@ -1,0 +1,42 @@
+package align
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/policyledger/policyledger/anchors"
+)
+
+// TestAnchorsOverruleLength: a short sentence translated loosely makes the
+// lengths favour one 2-2 bead; the year both second sentences share splits
+// it into two 1-1 beads.
+func TestAnchorsOverruleLength(t *testing.T) {
+	zh := []string{"中国同拉美地区虽然相距遥远,但双方人民友好交往源远流长。", "1949年新中国成立伊始,中拉之间以民间交往为主。"}
+	en := []string{
+		"Though far apart, the peoples have a long history of friendship.",
+		"In the early days since the founding of the People's Republic of China in 1949, the relations were primarily characterized by people-to-people exchanges.",
+	}
+	m := Model{Ratio: 4.7, Variance: 29}
+	lengthOnly := (&Aligner{Model: m}).Beads(zh, en)
+	withAnchors := (&Aligner{Model: m, Glossary: anchors.NewGlossary(), Weights: DefaultWeights}).Beads(zh, en)
+	if got := describe(lengthOnly); got != "1,2:1,2" {
+		t.Errorf("length only: %s; want the 2-2 bead this case is built to provoke", got)
+	}
+	if got := describe(withAnchors); got != "1:1 2:2" {
+		t.Errorf("with anchors: %s; want 1:1 2:2", got)
+	}
+	if last := withAnchors[len(withAnchors)-1]; !cmp.Equal(last.Anchors, []string{"num:1949"}) {
+		t.Errorf("second bead anchors = %v; want [num:1949]", last.Anchors)
+	}
+}
+
+// TestScoresArePosteriors: an unambiguous paragraph scores near 1; scores
+// stay in [0,1].
+func TestScoresArePosteriors(t *testing.T) {
+	a := &Aligner{Model: Model{Ratio: 4.7, Variance: 29}, Glossary: anchors.NewGlossary(), Weights: DefaultWeights}
+	beads := a.Beads([]string{"双方同意在2024年举行峰会。"}, []string{"The two sides agreed to hold a summit in 2024."})
+	if len(beads) != 1 || beads[0].Score < 0.99 || beads[0].Score > 1 {
+		t.Errorf("single pair beads = %+v; want one bead scoring ~1", beads)
+	}
+}
