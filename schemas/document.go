@@ -29,6 +29,10 @@ type Source struct {
 	Licence     string  `yaml:"licence" json:"licence"`
 	Snapshot    string  `yaml:"snapshot" json:"snapshot"`
 	SHA256      string  `yaml:"sha256" json:"sha256"`
+	// SnapshotEn and SHA256En pin the English text of a source that gives
+	// Chinese and English as separate texts (layout parallel-texts).
+	SnapshotEn string `yaml:"snapshot_en" json:"snapshot_en,omitempty"`
+	SHA256En   string `yaml:"sha256_en" json:"sha256_en,omitempty"`
 	// HeadingKinds names the heading ranks of this document, outermost first
 	// (for example part, program, section).
 	HeadingKinds []string   `yaml:"heading_kinds" json:"heading_kinds"`
@@ -65,10 +69,16 @@ type Document struct {
 	Raw []byte `json:"-"`
 	// RawBytes is len(Raw), kept for reports after Raw is dropped.
 	RawBytes int64 `json:"raw_bytes"`
+	// RawEn is the English snapshot of a parallel-texts source.
+	RawEn []byte `json:"-"`
 
 	// Filled by clean.
-	Text              string    `json:"text,omitempty"`
-	LineNumbers       []int     `json:"line_numbers,omitempty"` // snapshot line of each line of Text
+	Text        string `json:"text,omitempty"`
+	LineNumbers []int  `json:"line_numbers,omitempty"` // snapshot line of each line of Text
+	// TextEn and LineNumbersEn are the cleaned English text of a
+	// parallel-texts source; clause English offsets then point into it.
+	TextEn            string    `json:"text_en,omitempty"`
+	LineNumbersEn     []int     `json:"line_numbers_en,omitempty"`
 	Removed           []Removal `json:"removed,omitempty"`
 	SourceAttribution *string   `json:"source_attribution,omitempty"`
 	PostedAt          *string   `json:"posted_at,omitempty"` // YYYY-MM-DDTHH:MM:SS, local time of the capturing site
@@ -116,7 +126,8 @@ type Clause struct {
 	// TextEnSHA256 hashes the English content; empty without English.
 	TextEnSHA256 string `json:"text_en_sha256,omitempty"`
 	// CharStart/CharEnd delimit, in code points of Document.Text, the clause's
-	// Chinese as it stands there (label and title or text); En* the English.
+	// Chinese as it stands there (label and title or text); En* the English,
+	// in Document.TextEn when the document has one, else in Document.Text.
 	CharStart   int  `json:"char_start"`
 	CharEnd     int  `json:"char_end"`
 	EnCharStart int  `json:"en_char_start"`

@@ -35,9 +35,12 @@ var DocumentsTable = Table{
 		{"snapshot_path", String, false, "Path of the snapshot inside the project's sources/ folder."},
 		{"snapshot_sha256", String, false, "SHA-256 of the snapshot bytes, as pinned in sources.yaml."},
 		{"snapshot_bytes", Int64, false, "Size of the snapshot in bytes."},
+		{"snapshot_en_path", String, true, "Path of the English snapshot, for sources that give Chinese and English as separate texts; null otherwise."},
+		{"snapshot_en_sha256", String, true, "SHA-256 of the English snapshot, as pinned; null without one."},
 		{"clause_count", Int64, false, "Number of rows of this document in clauses."},
 		{"sentence_count", Int64, false, "Number of rows of this document in sentences."},
 		{"clean_text", String, false, "The cleaned text (NFC) that clauses.char_start/char_end index, in code points."},
+		{"clean_text_en", String, true, "The cleaned English text of a source with separate texts, which clauses.en_char_start/en_char_end then index; null otherwise."},
 	},
 	Rows: documentRows,
 }
@@ -69,10 +72,10 @@ var ClausesTable = Table{
 		{"heading_path", StringList, false, "Labels and titles of the enclosing headings, outermost first."},
 		{"text_sha256", String, false, "SHA-256 (hex) of the UTF-8 of the clause's Chinese content: text_zh, else title_zh, else label."},
 		{"text_en_sha256", String, true, "SHA-256 (hex) of text_en, else title_en; null where there is no English."},
-		{"char_start", Int64, false, "Start (0-based, in code points) of the clause's Chinese in documents.clean_text."},
-		{"char_end", Int64, false, "End (exclusive) of the clause's Chinese in documents.clean_text."},
-		{"en_char_start", Int64, true, "Start of the clause's English in documents.clean_text; null without English."},
-		{"en_char_end", Int64, true, "End (exclusive) of the clause's English in documents.clean_text."},
+		{"char_start", Int64, true, "Start (0-based, in code points) of the clause's Chinese in documents.clean_text; null for an English line that has no Chinese counterpart."},
+		{"char_end", Int64, true, "End (exclusive) of the clause's Chinese in documents.clean_text."},
+		{"en_char_start", Int64, true, "Start of the clause's English in documents.clean_text_en if the document has one, else in documents.clean_text; null without English."},
+		{"en_char_end", Int64, true, "End (exclusive) of the clause's English, in the same text as en_char_start."},
 		{"source_line", Int64, false, "1-based line of the snapshot where the clause starts."},
 		{"complete", Bool, false, "False when the capture cut the clause off mid-text."},
 	},
@@ -125,7 +128,7 @@ func documentRows(docs []Document) [][]any {
 			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), s.Layout,
 			ptr(s.PublishedDate), ptr(s.AdoptedDate), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
 			s.Licence, d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
-			s.Snapshot, s.SHA256, d.RawBytes, int64(len(d.Clauses)), int64(len(d.Sentences)), d.Text,
+			s.Snapshot, s.SHA256, d.RawBytes, str(s.SnapshotEn), str(s.SHA256En), int64(len(d.Clauses)), int64(len(d.Sentences)), d.Text, str(d.TextEn),
 		})
 	}
 	return rows
@@ -143,7 +146,7 @@ func clauseRows(docs []Document) [][]any {
 				c.ID, c.DocID, int64(c.Ordinal), str(c.ParentID), int64(c.Level), c.Kind,
 				str(c.Label), str(c.LabelEn), number, str(c.TitleZh), str(c.TitleEn), str(c.TextZh), str(c.TextEn),
 				append([]string{}, c.HeadingPath...), c.TextSHA256, str(c.TextEnSHA256),
-				int64(c.CharStart), int64(c.CharEnd), offset(c.EnCharStart), offset(c.EnCharEnd),
+				offset(c.CharStart), offset(c.CharEnd), offset(c.EnCharStart), offset(c.EnCharEnd),
 				int64(c.SourceLine), c.Complete,
 			})
 		}

@@ -55,34 +55,77 @@ var (
 	markdownE = strings.NewReplacer(`\\_`, `_`, `\_`, `_`)
 )
 
-// Document cleans one document. It is a pure function of d.Raw and
-// d.Source.Clean: the same input always gives the same output, and cleaning
-// its own output again changes nothing.
+// Document cleans one document (and its English text, for sources that
+// give one separately). It is a pure function of the raw bytes and the
+// source's clean rules: the same input always gives the same output, and
+// cleaning its own output again changes nothing.
 func Document(d schemas.Document) (schemas.Document, error) {
-	id := d.Source.ID
-	raw := d.Raw
+	rules, err := compile(d.Source.Clean)
+	if err != nil {
+		return d, fmt.Errorf("clean: %s: %w", d.Source.ID, err)
+	}
+	zh, err := cleanText(d.Source.ID, d.Source.Snapshot, d.Raw, rules)
+	if err != nil {
+		return d, err
+	}
+	d.Text, d.LineNumbers, d.Removed = zh.text, zh.lines, zh.removed
+	d.SourceAttribution, d.PostedAt, d.Truncated, d.TruncationNote, d.TruncationLink = zh.attribution, zh.postedAt, zh.truncated, zh.truncationNote, zh.truncationLink
+	if d.RawEn != nil {
+		en, err := cleanText(d.Source.ID, d.Source.SnapshotEn, d.RawEn, rules)
+		if err != nil {
+			return d, err
+		}
+		d.TextEn, d.LineNumbersEn = en.text, en.lines
+		for _, r := range en.removed {
+			r.Rule = "en:" + r.Rule
+			d.Removed = append(d.Removed, r)
+		}
+		d.Truncated = d.Truncated || en.truncated
+		d.SourceAttribution = firstSet(d.SourceAttribution, en.attribution)
+		d.PostedAt = firstSet(d.PostedAt, en.postedAt)
+		d.TruncationNote = firstSet(d.TruncationNote, en.truncationNote)
+		d.TruncationLink = firstSet(d.TruncationLink, en.truncationLink)
+	}
+	return d, nil
+}
+
+func firstSet(a, b *string) *string {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// cleaned is one text after cleaning, with what was taken out of it.
+type cleaned struct {
+	text                           string
+	lines                          []int
+	removed                        []schemas.Removal
+	attribution, postedAt          *string
+	truncated                      bool
+	truncationNote, truncationLink *string
+}
+
+// cleanText cleans the bytes of one snapshot.
+func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error) {
+	var c cleaned
 	for bytes.HasPrefix(raw, bom) {
 		raw = raw[len(bom):]
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return d, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, d.Source.Snapshot)
+		return c, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, snapshot)
 	}
 	if line, col, ok := invalidUTF8(raw); !ok {
-		return d, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: convert the snapshot to UTF-8 (or refetch it so fetch can decode it)", id, d.Source.Snapshot, line, col)
+		return c, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: convert the snapshot to UTF-8 (or refetch it so fetch can decode it)", id, snapshot, line, col)
 	}
 	if bytes.IndexByte(raw, 0) >= 0 {
-		return d, fmt.Errorf("clean: %s: snapshot %s contains NUL bytes, so it is not text: re-capture the source", id, d.Source.Snapshot)
-	}
-	rules, err := compile(d.Source.Clean)
-	if err != nil {
-		return d, fmt.Errorf("clean: %s: %w", id, err)
+		return c, fmt.Errorf("clean: %s: snapshot %s contains NUL bytes, so it is not text: re-capture the source", id, snapshot)
 	}
 	text := strings.ReplaceAll(string(raw), "\r\n", "\n")
 	text = norm.NFC.String(text)
 
 	var kept []string
 	var keptNo []int
-	d.Removed = nil
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimRightFunc(lines[i], isSpace)
@@ -90,27 +133,27 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		no := i + 1
 		if r, _ := rules.match(ActionTruncate, trimmed); r != "" {
 			note := trimmed
-			d.Truncated = true
-			d.TruncationNote = &note
-			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionTruncate, Text: trimmed})
+			c.truncated = true
+			c.truncationNote = &note
+			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionTruncate, Text: trimmed})
 			for j := i + 1; j < len(lines); j++ {
 				rest := strings.TrimSpace(lines[j])
 				if rest == "" {
 					continue
 				}
-				if d.TruncationLink == nil {
+				if c.truncationLink == nil {
 					if u := firstURL(rest); u != "" {
-						d.TruncationLink = &u
+						c.truncationLink = &u
 					}
 				}
-				d.Removed = append(d.Removed, schemas.Removal{Line: j + 1, Rule: r, Action: ActionTruncate, Text: rest})
+				c.removed = append(c.removed, schemas.Removal{Line: j + 1, Rule: r, Action: ActionTruncate, Text: rest})
 			}
 			break
 		}
 		if r, m := rules.match(ActionPostedAt, trimmed); r != "" {
 			at := strings.Replace(m[1], " ", "T", 1) + ":00"
-			d.PostedAt = &at
-			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionPostedAt, Text: trimmed})
+			c.postedAt = &at
+			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionPostedAt, Text: trimmed})
 			continue
 		}
 		if r, m := rules.match(ActionAttribution, trimmed); r != "" {
@@ -119,12 +162,12 @@ func Document(d schemas.Document) (schemas.Document, error) {
 				parts = m[:1]
 			}
 			a := strings.Join(parts, " / ")
-			d.SourceAttribution = &a
-			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionAttribution, Text: trimmed})
+			c.attribution = &a
+			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionAttribution, Text: trimmed})
 			continue
 		}
 		if r, _ := rules.match(ActionDrop, trimmed); r != "" {
-			d.Removed = append(d.Removed, schemas.Removal{Line: no, Rule: r, Action: ActionDrop, Text: trimmed})
+			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionDrop, Text: trimmed})
 			continue
 		}
 		kept = append(kept, line)
@@ -138,11 +181,11 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		kept, keptNo = kept[:len(kept)-1], keptNo[:len(keptNo)-1]
 	}
 	if len(kept) == 0 {
-		return d, fmt.Errorf("clean: %s: nothing is left of snapshot %s after cleaning: check the clean rules in sources.yaml", id, d.Source.Snapshot)
+		return c, fmt.Errorf("clean: %s: nothing is left of snapshot %s after cleaning: check the clean rules in sources.yaml", id, snapshot)
 	}
-	d.Text = strings.Join(kept, "\n")
-	d.LineNumbers = keptNo
-	return d, nil
+	c.text = strings.Join(kept, "\n")
+	c.lines = keptNo
+	return c, nil
 }
 
 func isSpace(r rune) bool {

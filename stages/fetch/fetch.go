@@ -37,26 +37,32 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		raw, err := Snapshot(st.Sources, d.Source)
+		raw, err := Snapshot(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
 		if err != nil {
 			return err
 		}
 		d.Raw = raw
 		d.RawBytes = int64(len(raw))
 		st.Count("fetch.bytes", len(raw))
+		if d.Source.SnapshotEn != "" {
+			if d.RawEn, err = Snapshot(st.Sources, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
+				return err
+			}
+			st.Count("fetch.bytes", len(d.RawEn))
+		}
 		return nil
 	})
 }
 
-// Snapshot reads a source's snapshot and verifies it against the pin.
-func Snapshot(fsys fs.FS, src schemas.Source) ([]byte, error) {
-	raw, err := fs.ReadFile(fsys, src.Snapshot)
+// Snapshot reads a snapshot of source id and verifies it against its pin.
+func Snapshot(fsys fs.FS, id, path, pin string) ([]byte, error) {
+	raw, err := fs.ReadFile(fsys, path)
 	if err != nil {
-		return nil, fmt.Errorf("fetch: %s: snapshot sources/%s cannot be read (%v): restore it from the repository or fix snapshot in sources.yaml", src.ID, src.Snapshot, err)
+		return nil, fmt.Errorf("fetch: %s: snapshot sources/%s cannot be read (%v): restore it from the repository or fix the path in sources.yaml", id, path, err)
 	}
 	sum := sha256.Sum256(raw)
-	if got := hex.EncodeToString(sum[:]); got != src.SHA256 {
-		return nil, fmt.Errorf("fetch: %s: snapshot sources/%s has sha256 %s but sources.yaml pins %s: restore the snapshot (git checkout sources/snapshots), or if the new bytes are intended, update sha256 in sources.yaml", src.ID, src.Snapshot, got, src.SHA256)
+	if got := hex.EncodeToString(sum[:]); got != pin {
+		return nil, fmt.Errorf("fetch: %s: snapshot sources/%s has sha256 %s but sources.yaml pins %s: restore the snapshot (git checkout sources/snapshots), or if the new bytes are intended, update the pin in sources.yaml", id, path, got, pin)
 	}
 	return raw, nil
 }

@@ -93,7 +93,7 @@ func TestEmbeddedManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range m.Sources {
-		if _, err := Snapshot(sources.FS(), s); err != nil {
+		if _, err := Snapshot(sources.FS(), s.ID, s.Snapshot, s.SHA256); err != nil {
 			t.Error(err)
 		}
 	}

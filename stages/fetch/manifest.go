@@ -72,6 +72,12 @@ func (m Manifest) validate(name string) error {
 			return fmt.Errorf("%s: duplicate id, also used by sources[%d]: give each source its own id", where, j)
 		}
 		seen[s.ID] = i
+		if (s.SnapshotEn == "") != (s.SHA256En == "") {
+			return fmt.Errorf("%s: snapshot_en and sha256_en go together: give both or neither", where)
+		}
+		if s.SnapshotEn != "" && (!sha256Pattern.MatchString(s.SHA256En) || !fs.ValidPath(s.SnapshotEn) || !strings.HasPrefix(s.SnapshotEn, "snapshots/")) {
+			return fmt.Errorf("%s: snapshot_en must be a path under snapshots/ and sha256_en 64 lowercase hex digits", where)
+		}
 		if !sha256Pattern.MatchString(s.SHA256) {
 			return fmt.Errorf("%s: sha256 must be 64 lowercase hex digits, got %q", where, s.SHA256)
 		}

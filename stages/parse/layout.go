@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/schemas"
 )
 
 // token is one content line of a cleaned text: its Chinese and (for
@@ -22,17 +25,69 @@ type token struct {
 	firstToken bool
 }
 
-// tokenizer turns cleaned text into tokens, one per non-blank line.
-type tokenizer func(docID string, text string, lineNumbers []int) ([]token, error)
+// tokenizer turns a cleaned document into tokens, one per row of content,
+// with warnings about rows it had to guess at.
+type tokenizer func(d schemas.Document, g *anchors.Glossary) ([]token, []string, error)
 
 // layouts are the grammars the parser knows. A source names one in its
 // manifest entry; a new layout is a new tokenizer here.
 var layouts = map[string]tokenizer{
 	// One row per paragraph or heading: "Chinese | English | |".
-	"bilingual-rows": bilingualRows,
+	"bilingual-rows": func(d schemas.Document, _ *anchors.Glossary) ([]token, []string, error) {
+		t, err := bilingualRows(d.Source.ID, d.Text, d.LineNumbers)
+		return t, nil, err
+	},
 	// Chinese Markdown: headings with any number of '#', numbered items,
 	// paragraphs separated by blank lines.
-	"markdown-zh": markdownZh,
+	"markdown-zh": func(d schemas.Document, _ *anchors.Glossary) ([]token, []string, error) {
+		t, err := markdownZh(d.Source.ID, d.Text, d.LineNumbers)
+		return t, nil, err
+	},
+	// Chinese and English as two texts (snapshot and snapshot_en), one
+	// paragraph or heading per line (Markdown heading marks allowed); rows
+	// are paired by PairParagraphs.
+	"parallel-texts": parallelTexts,
+}
+
+// parallelTexts tokenizes both texts and pairs their lines into rows.
+func parallelTexts(d schemas.Document, g *anchors.Glossary) ([]token, []string, error) {
+	if d.TextEn == "" {
+		return nil, nil, fmt.Errorf("parse: %s: layout parallel-texts needs an English text: set snapshot_en and sha256_en in sources.yaml", d.Source.ID)
+	}
+	zt, err := markdownZh(d.Source.ID, d.Text, d.LineNumbers)
+	if err != nil {
+		return nil, nil, err
+	}
+	et, err := markdownZh(d.Source.ID, d.TextEn, d.LineNumbersEn)
+	if err != nil {
+		return nil, nil, err
+	}
+	zh, en := make([]string, len(zt)), make([]string, len(et))
+	for i, t := range zt {
+		zh[i] = t.zh
+	}
+	for i, t := range et {
+		en[i] = t.zh
+	}
+	var toks []token
+	var warnings []string
+	for _, r := range PairParagraphs(zh, en, g) {
+		switch {
+		case r.En < 0:
+			t := zt[r.Zh]
+			warnings = append(warnings, fmt.Sprintf("parse: line %d: no English line pairs with %.20q", t.line, t.zh))
+			toks = append(toks, t)
+		case r.Zh < 0:
+			e := et[r.En]
+			warnings = append(warnings, fmt.Sprintf("parse: English line %d has no Chinese counterpart: %.30q", e.line, e.zh))
+			toks = append(toks, token{line: e.line, zhStart: -1, zhEnd: -1, en: e.zh, enStart: e.zhStart, enEnd: e.zhEnd})
+		default:
+			t, e := zt[r.Zh], et[r.En]
+			t.en, t.enStart, t.enEnd = e.zh, e.zhStart, e.zhEnd
+			toks = append(toks, t)
+		}
+	}
+	return toks, warnings, nil
 }
 
 // Layouts lists the known layout names, sorted.

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -27,10 +28,16 @@ type Stage struct{}
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "parse" }
 
-// Run parses each document and counts clauses by kind.
+// Run parses each document and counts clauses by kind. The curated
+// glossary helps pair the lines of sources with separate texts.
 func (Stage) Run(ctx context.Context, st *schemas.State) error {
+	terms, err := anchors.Load(st.Sources)
+	if err != nil {
+		return err
+	}
+	g := anchors.NewGlossary(terms)
 	return st.EachDoc("parse", func(d *schemas.Document) error {
-		out, err := Document(*d)
+		out, err := Document(*d, g)
 		if err != nil {
 			return err
 		}
@@ -42,17 +49,19 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 	})
 }
 
-// Document parses one cleaned document into clauses. It is pure.
-func Document(d schemas.Document) (schemas.Document, error) {
+// Document parses one cleaned document into clauses. It is pure; g (which
+// may be nil) is used only to pair lines of separate texts.
+func Document(d schemas.Document, g *anchors.Glossary) (schemas.Document, error) {
 	id := d.Source.ID
 	tokenize, ok := layouts[d.Source.Layout]
 	if !ok {
 		return d, fmt.Errorf("parse: %s: unknown layout %q (known: %s): set layout in sources.yaml", id, d.Source.Layout, strings.Join(Layouts(), ", "))
 	}
-	toks, err := tokenize(id, d.Text, d.LineNumbers)
+	toks, warnings, err := tokenize(d, g)
 	if err != nil {
 		return d, err
 	}
+	d.Warnings = append(d.Warnings, warnings...)
 	if len(toks) > 0 && toks[0].mdHeading == 1 && zhMarker(toks[0].zh).rank == 0 {
 		title := toks[0].zh
 		d.ParsedTitle = &title

@@ -122,7 +122,7 @@ func TestDocument(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.doc
 			in.Truncated = tt.truncated
-			got, err := Document(in)
+			got, err := Document(in, nil)
 			if err != nil {
 				t.Fatalf("Document = %v", err)
 			}
@@ -149,13 +149,13 @@ func TestDocument(t *testing.T) {
 
 // TestIDsStable: editing or adding a clause elsewhere leaves other ids alone.
 func TestIDsStable(t *testing.T) {
-	before, err := Document(doc("markdown-zh", markdown, "article", "section"))
+	before, err := Document(doc("markdown-zh", markdown, "article", "section"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	edited := strings.Replace(markdown, "甲项。", "甲项，已修改。", 1)
 	edited = strings.Replace(edited, "(二) 丁项", "(二) 丁项\n\n(三) 新项。", 1)
-	after, err := Document(doc("markdown-zh", edited, "article", "section"))
+	after, err := Document(doc("markdown-zh", edited, "article", "section"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestDocumentErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Document(tt.doc)
+			_, err := Document(tt.doc, nil)
 			if err == nil {
 				t.Fatal("Document succeeded; want an error")
 			}
@@ -242,7 +242,7 @@ func FuzzDocument(f *testing.F) {
 		if rows {
 			layout = "bilingual-rows"
 		}
-		got, err := Document(doc(layout, text, "a", "b", "c"))
+		got, err := Document(doc(layout, text, "a", "b", "c"), nil)
 		if err != nil {
 			return
 		}
