@@ -8,7 +8,7 @@ PROFILES_PKG := datapackage@1.1.10
 PROFILES     := .cache/datapackage-profiles
 FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
-FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/align:FuzzSegment
+FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./segment:FuzzSegment
 
 .PHONY: release test unit clients fuzz fuzz-short bench eval-align profiles vet clean-output
 

@@ -18,6 +18,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"unicode/utf8"
+
+	"github.com/policyledger/policyledger/segment"
 
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
@@ -122,7 +125,7 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 		var sents []schemas.Sentence
 		switch {
 		case c.TextEn == "":
-			for _, sp := range SegmentZh(c.TextZh) {
+			for _, sp := range segment.Zh(c.TextZh) {
 				sents = append(sents, schemas.Sentence{Zh: slice([]rune(c.TextZh), sp), ZhStart: sp.Start, ZhEnd: sp.End, EnStart: -1, EnEnd: -1})
 			}
 		case a == nil || a.Model.Ratio == 0:
@@ -144,13 +147,19 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 	return d, nil
 }
 
-func spanLens(sp []Span) []int {
+func spanLens(sp []segment.Span) []int {
 	out := make([]int, len(sp))
 	for i, s := range sp {
 		out[i] = s.End - s.Start
 	}
 	return out
 }
+
+// runeLen is the length the length model counts: code points.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// slice returns the code-point span of s.
+func slice(rs []rune, sp segment.Span) string { return string(rs[sp.Start:sp.End]) }
 
 // round4 keeps released figures independent of the last bits of floating
 // point.

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policyledger/policyledger/segment"
+
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -51,7 +53,7 @@ var shapes = []bead{
 // side, its posterior probability, its length-model probability and the
 // anchors both sides share.
 type Bead struct {
-	Zh, En      Span
+	Zh, En      segment.Span
 	Score       float64
 	LengthScore float64
 	Anchors     []string
@@ -236,7 +238,7 @@ func (a *Aligner) Beads(zh, en []string) []Bead {
 		b := shapes[k]
 		pi, pj := i-b.zh, j-b.en
 		c := costs[(pi*w+pj)*ns+int(k)]
-		bd := Bead{Zh: Span{pi, i}, En: Span{pj, j}, Score: round4(math.Exp(-(fwd[pi*w+pj] + c + bwd[i*w+j] - total)))}
+		bd := Bead{Zh: segment.Span{Start: pi, End: i}, En: segment.Span{Start: pj, End: j}, Score: round4(math.Exp(-(fwd[pi*w+pj] + c + bwd[i*w+j] - total)))}
 		if b.zh > 0 && b.en > 0 {
 			bd.LengthScore = round4(lengthProb(sum(p.zl[pi:i]), sum(p.el[pj:j]), a.Model))
 		}
@@ -302,7 +304,7 @@ func lengthProb(zhLen, enLen int, m Model) float64 {
 // returns one Sentence per bead, with offsets into each text.
 func (a *Aligner) Pair(zh, en string) []schemas.Sentence {
 	zr, er := []rune(zh), []rune(en)
-	zs, es := SegmentZh(zh), SegmentEn(en)
+	zs, es := segment.Zh(zh), segment.En(en)
 	zt, et := make([]string, len(zs)), make([]string, len(es))
 	for i, s := range zs {
 		zt[i] = slice(zr, s)
@@ -315,11 +317,11 @@ func (a *Aligner) Pair(zh, en string) []schemas.Sentence {
 		s := schemas.Sentence{Bead: b.Type(), ZhStart: -1, ZhEnd: -1, EnStart: -1, EnEnd: -1, Anchors: b.Anchors}
 		if b.Zh.End > b.Zh.Start {
 			s.ZhStart, s.ZhEnd = zs[b.Zh.Start].Start, zs[b.Zh.End-1].End
-			s.Zh = slice(zr, Span{s.ZhStart, s.ZhEnd})
+			s.Zh = slice(zr, segment.Span{Start: s.ZhStart, End: s.ZhEnd})
 		}
 		if b.En.End > b.En.Start {
 			s.EnStart, s.EnEnd = es[b.En.Start].Start, es[b.En.End-1].End
-			s.En = slice(er, Span{s.EnStart, s.EnEnd})
+			s.En = slice(er, segment.Span{Start: s.EnStart, End: s.EnEnd})
 		}
 		score, length := b.Score, b.LengthScore
 		s.Score, s.LengthScore = &score, &length
@@ -345,7 +347,7 @@ func describe(beads []Bead) string {
 	return strings.Join(parts, " ")
 }
 
-func side(s Span) string {
+func side(s segment.Span) string {
 	if s.End == s.Start {
 		return "-"
 	}

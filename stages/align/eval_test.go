@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policyledger/policyledger/segment"
+
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/schemas"
@@ -127,8 +129,8 @@ func attach(t *testing.T, gold []goldPara, st *schemas.State) {
 		if !ok {
 			t.Fatalf("gold clause %s not in the corpus", gold[i].clause)
 		}
-		gold[i].zhSent = texts(c.TextZh, align.SegmentZh(c.TextZh))
-		gold[i].enSent = texts(c.TextEn, align.SegmentEn(c.TextEn))
+		gold[i].zhSent = texts(c.TextZh, segment.Zh(c.TextZh))
+		gold[i].enSent = texts(c.TextEn, segment.En(c.TextEn))
 		if len(gold[i].zhSent) != gold[i].nZh || len(gold[i].enSent) != gold[i].nEn {
 			t.Fatalf("%s: segmentation gives %d/%d sentences, gold has %d/%d: the gold no longer fits",
 				gold[i].clause, len(gold[i].zhSent), len(gold[i].enSent), gold[i].nZh, gold[i].nEn)
@@ -136,7 +138,7 @@ func attach(t *testing.T, gold []goldPara, st *schemas.State) {
 	}
 }
 
-func texts(s string, spans []align.Span) []string {
+func texts(s string, spans []segment.Span) []string {
 	rs := []rune(s)
 	out := make([]string, len(spans))
 	for i, sp := range spans {
@@ -343,7 +345,7 @@ func BenchmarkAlignCorpus(b *testing.B) {
 	n := 0
 	for _, c := range st.Docs[0].Clauses {
 		if c.TextZh != "" && c.TextEn != "" {
-			p := para{texts(c.TextZh, align.SegmentZh(c.TextZh)), texts(c.TextEn, align.SegmentEn(c.TextEn))}
+			p := para{texts(c.TextZh, segment.Zh(c.TextZh)), texts(c.TextEn, segment.En(c.TextEn))}
 			paras = append(paras, p)
 			n += len(p.zh) + len(p.en)
 		}

@@ -1,9 +1,11 @@
-package align
+// Package segment splits Chinese and English text into sentences by the
+// rules the alignment gold standard uses. Spans are in code points; they
+// never drop or change a character.
+package segment
 
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Span is a sentence's place in its paragraph, in code points, end exclusive.
@@ -14,11 +16,11 @@ const (
 	closers  = "”’」』）)》〉】\"'"
 )
 
-// SegmentZh splits Chinese text into sentences. A sentence ends at 。！？ or
+// Zh splits Chinese text into sentences. A sentence ends at 。！？ or
 // at …… that ends the text or is followed by a closer, taking any closing
 // quotes or brackets after it; ； does not end a sentence. The spans cover
 // the text without gaps, so their concatenation is the text.
-func SegmentZh(text string) []Span {
+func Zh(text string) []Span {
 	rs := []rune(text)
 	var spans []Span
 	start := 0
@@ -59,11 +61,11 @@ var abbreviations = map[string]bool{
 	"Inc.": true, "Ltd.": true, "Co.": true, "Jr.": true, "approx.": true, "cf.": true,
 }
 
-// SegmentEn splits English text into sentences. A sentence ends at . ! or ?
+// En splits English text into sentences. A sentence ends at . ! or ?
 // (with closing quotes and brackets kept) followed by white space or the end
 // of the text, except after an abbreviation. Spans exclude the white space
 // between sentences; text[span] joined by that white space is the text.
-func SegmentEn(text string) []Span {
+func En(text string) []Span {
 	rs := []rune(text)
 	var spans []Span
 	start := 0
@@ -118,8 +120,12 @@ func endsSentence(rs []rune, start, dot, end int) bool {
 	return !abbreviations[word]
 }
 
-// runeLen is the length the length model counts: code points.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
-
-// slice returns the code-point span of s.
-func slice(rs []rune, sp Span) string { return string(rs[sp.Start:sp.End]) }
+// Texts returns the text of each span of s.
+func Texts(s string, spans []Span) []string {
+	rs := []rune(s)
+	out := make([]string, len(spans))
+	for i, sp := range spans {
+		out[i] = string(rs[sp.Start:sp.End])
+	}
+	return out
+}
