@@ -10,7 +10,7 @@ FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
 FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./segment:FuzzSegment
 
-.PHONY: release test unit clients fuzz fuzz-short bench eval-align profiles vet clean-output
+.PHONY: release test unit clients fuzz fuzz-short bench eval-align eval-classify profiles vet clean-output
 
 ## release: build output/releases/<version>/ from the embedded sources and print the run report
 release:
@@ -47,6 +47,10 @@ bench:
 ## eval-align: strict and lax precision/recall/F1 of sentence alignment against the gold standard
 eval-align:
 	$(GO) test ./stages/align -count=1 -run 'TestEvalAlign|TestMergedParagraphs' -v -args -report
+
+## eval-classify: commitment P/R/F1, label accuracies and the modality confusion matrix against the gold labels
+eval-classify:
+	$(GO) test ./stages/classify -count=1 -run 'TestEvalClassify' -v -args -report
 
 profiles: $(PROFILES)/data-package.json
 

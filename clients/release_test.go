@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 func rowCounts() map[string]int {
 	out := map[string]int{}
 	for _, t := range schemas.Tables() {
-		out[t.Name] = len(t.Rows(state.Docs))
+		out[t.Name] = len(t.Rows(state.Data()))
 	}
 	return out
 }

@@ -23,7 +23,7 @@ func BenchmarkRelease(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := release.Build(st.Dataset, release.Options{Version: "0.1.0"}, st.Docs, []byte("## 0.1.0\n")); err != nil {
+		if _, err := release.Build(st.Dataset, release.Options{Version: "0.1.0"}, st.Data(), []byte("## 0.1.0\n")); err != nil {
 			b.Fatal(err)
 		}
 	}

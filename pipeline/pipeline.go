@@ -62,7 +62,7 @@ func steps(opt Options) []step {
 		{clean.Stage{}, "strip web boilerplate and truncation notes into metadata, so no clause carries them"},
 		{parse.Stage{}, "build each document's own hierarchy; clause ids come from it"},
 		{align.Stage{Options: opt.Align}, "split text clauses into sentences and pair Chinese with English"},
-		{classify.Stage{}, "label commitments (skipped until the classifier exists)"},
+		{classify.Stage{}, "label commitments: actor, modality, strength, sector, mechanisms, amounts"},
 		{release.Stage{Options: opt.Release}, "write the versioned tables, datapackage.json, data card and checksums"},
 	}
 }

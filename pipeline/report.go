@@ -14,8 +14,8 @@ import (
 // warnings; then failures, run notes and counters.
 func WriteReport(w io.Writer, st *schemas.State) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "document\tclauses\theadings\ttext units\tsentences\tremoved lines\ttruncated\twarnings")
-	var tc, th, tt, ts, tr, tw2 int
+	fmt.Fprintln(tw, "document\tclauses\theadings\ttext units\tsentences\tcommitments\tremoved lines\ttruncated\twarnings")
+	var tc, th, tt, ts, tcm, tr, tw2 int
 	for _, d := range st.Docs {
 		text := 0
 		for _, c := range d.Clauses {
@@ -24,10 +24,16 @@ func WriteReport(w io.Writer, st *schemas.State) {
 			}
 		}
 		heads := len(d.Clauses) - text
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, len(d.Clauses), heads, text, len(d.Sentences), len(d.Removed), d.Truncated, len(d.Warnings))
-		tc, th, tt, ts, tr, tw2 = tc+len(d.Clauses), th+heads, tt+text, ts+len(d.Sentences), tr+len(d.Removed), tw2+len(d.Warnings)
+		cm := 0
+		for _, c := range d.Commitments {
+			if c.IsCommitment {
+				cm++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, len(d.Clauses), heads, text, len(d.Sentences), cm, len(d.Removed), d.Truncated, len(d.Warnings))
+		tc, th, tt, ts, tcm, tr, tw2 = tc+len(d.Clauses), th+heads, tt+text, ts+len(d.Sentences), tcm+cm, tr+len(d.Removed), tw2+len(d.Warnings)
 	}
-	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Docs), tc, th, tt, ts, tr, tw2)
+	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Docs), tc, th, tt, ts, tcm, tr, tw2)
 	tw.Flush()
 	for _, d := range st.Docs {
 		for _, r := range d.Removed {

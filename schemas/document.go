@@ -93,6 +93,9 @@ type Document struct {
 	// Filled by align.
 	Sentences []Sentence `json:"sentences,omitempty"`
 
+	// Filled by classify: one per classification unit.
+	Commitments []Commitment `json:"commitments,omitempty"`
+
 	Warnings []string `json:"warnings,omitempty"`
 }
 
@@ -163,4 +166,62 @@ type Sentence struct {
 	ZhEnd   int `json:"zh_end"`
 	EnStart int `json:"en_start"`
 	EnEnd   int `json:"en_end"`
+}
+
+// Commitment is one classification unit — an English sentence of a
+// bilingual document, a Chinese sentence of a Chinese-only one — with what
+// the classifier (or a curator's override) says of it. Labels are empty
+// when IsCommitment is false.
+type Commitment struct {
+	UnitID     string `json:"unit_id"` // <clause_id>/en<k> or <clause_id>/zh<k>
+	DocID      string `json:"doc_id"`
+	ClauseID   string `json:"clause_id"`
+	SentenceID string `json:"sentence_id"` // the alignment bead holding the unit
+	Lang       string `json:"lang"`
+	Ordinal    int    `json:"ordinal"` // k
+	Text       string `json:"text"`
+	TextZh     string `json:"text_zh,omitempty"` // the bead's Chinese
+
+	IsCommitment   bool     `json:"is_commitment"`
+	Actor          string   `json:"actor,omitempty"`
+	Modality       string   `json:"modality,omitempty"`
+	Strength       string   `json:"strength,omitempty"`
+	Sector         string   `json:"sector,omitempty"`
+	ModalityZh     string   `json:"modality_zh,omitempty"` // what the bead's Chinese alone says
+	LanguagesAgree *bool    `json:"languages_agree,omitempty"`
+	MechanismIDs   []string `json:"mechanism_ids,omitempty"`
+	AmountValue    *float64 `json:"amount_value,omitempty"`
+	AmountCurrency string   `json:"amount_currency,omitempty"`
+	Years          []string `json:"years,omitempty"`
+	Resolutions    []string `json:"resolutions,omitempty"`
+
+	RuleIDs           []string `json:"rule_ids"`
+	Confidence        float64  `json:"confidence"`
+	ClassifierVersion string   `json:"classifier_version"`
+	LabelSource       string   `json:"label_source"` // rule or override
+	OverrideReason    string   `json:"override_reason,omitempty"`
+}
+
+// Mechanism is a named forum, initiative, plan, fund, centre, alliance,
+// convention or resolution, with one id across documents.
+type Mechanism struct {
+	ID      string   `yaml:"id" json:"id"`
+	Kind    string   `yaml:"kind" json:"kind"`
+	NameZh  string   `yaml:"zh" json:"name_zh"`
+	NameEn  string   `yaml:"en" json:"name_en"`
+	AliasZh []string `yaml:"aliases_zh" json:"aliases_zh,omitempty"`
+	AliasEn []string `yaml:"aliases_en" json:"aliases_en,omitempty"`
+}
+
+// Sector is one code of the sector taxonomy with its crosswalk.
+type Sector struct {
+	Code       string   `yaml:"code" json:"code"`
+	Title      string   `yaml:"title" json:"title"`
+	Definition string   `yaml:"definition" json:"definition"`
+	DAC        *int     `yaml:"dac_crs" json:"dac_crs"`
+	DACTitle   string   `yaml:"dac_crs_title" json:"dac_crs_title"`
+	CAP        *int     `yaml:"cap" json:"cap"`
+	CAPTitle   string   `yaml:"cap_title" json:"cap_title"`
+	KeywordsZh []string `yaml:"keywords_zh" json:"-"`
+	KeywordsEn []string `yaml:"keywords_en" json:"-"`
 }

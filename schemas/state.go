@@ -24,7 +24,20 @@ type State struct {
 	Counts map[string]int
 	// Notes are run-level lines for the report (skips, release outcome).
 	Notes []string
+	// Mechanisms and Sectors are run-level tables filled by classify.
+	Mechanisms []Mechanism
+	Sectors    []Sector
 }
+
+// Data is what the released tables are built from.
+type Data struct {
+	Docs       []Document
+	Mechanisms []Mechanism
+	Sectors    []Sector
+}
+
+// Data returns the state's releasable data.
+func (s *State) Data() Data { return Data{Docs: s.Docs, Mechanisms: s.Mechanisms, Sectors: s.Sectors} }
 
 // Dataset is the dataset-level metadata of sources.yaml. It is read with
 // yaml, never through the configuration layer, so its case is preserved.

@@ -95,7 +95,7 @@ type Table struct {
 	// Formats limits the file formats the table is released in; nil means
 	// all of them.
 	Formats []string
-	Rows    func(docs []Document) [][]any
+	Rows    func(d Data) [][]any
 }
 
 // In reports whether the table is released in a format.

@@ -53,13 +53,17 @@ func TestTablesWellFormed(t *testing.T) {
 // and checks each against its table.
 func TestRowsMatchFields(t *testing.T) {
 	score := 0.25
+	dac := 151
 	docs := []Document{{
+		Commitments: []Commitment{{UnitID: "d/p1/zh1", DocID: "d", ClauseID: "d/p1", SentenceID: "d/p1/s1", Lang: "zh", Ordinal: 1, Text: "甲。",
+			IsCommitment: true, Actor: "both", Modality: "will", Strength: "firm", Sector: "politics", MechanismIDs: []string{"m"}, RuleIDs: []string{"x"}, ClassifierVersion: "1", LabelSource: "rule"}},
 		Source:    Source{ID: "d", Languages: []string{"zh"}},
 		Clauses:   []Clause{{ID: "d/p1", DocID: "d", Kind: "paragraph", TextZh: "甲。", HeadingPath: nil, EnCharStart: -1, EnCharEnd: -1}},
 		Sentences: []Sentence{{ID: "d/p1/s1", ClauseID: "d/p1", DocID: "d", Zh: "甲。", En: "A.", Bead: "1-1", Score: &score, LengthScore: &score, NeedsReview: true}},
 	}}
+	data := Data{Docs: docs, Mechanisms: []Mechanism{{ID: "m", Kind: "forum", NameZh: "论坛"}}, Sectors: []Sector{{Code: "politics", Title: "P", Definition: "d", DAC: &dac}}}
 	for _, tb := range Tables() {
-		rows := tb.Rows(docs)
+		rows := tb.Rows(data)
 		if len(rows) != 1 {
 			t.Fatalf("%s: %d rows; want 1", tb.Name, len(rows))
 		}
@@ -67,7 +71,7 @@ func TestRowsMatchFields(t *testing.T) {
 			t.Errorf("%s: %v", tb.Name, err)
 		}
 	}
-	if got := ClausesTable.Rows(docs)[0][13]; got == nil {
+	if got := ClausesTable.Rows(data)[0][13]; got == nil {
 		t.Error("heading_path of a top-level clause is null; want an empty list")
 	}
 }

@@ -4,7 +4,7 @@ package schemas
 // names a column (Arrow schemas, CSV headers, JSON keys, datapackage.json,
 // the data card and the README's schema reference) is generated from here.
 func Tables() []Table {
-	return []Table{DocumentsTable, ClausesTable, SentencesTable, ReviewTable}
+	return []Table{DocumentsTable, ClausesTable, SentencesTable, CommitmentsTable, MechanismsTable, CommitmentMechanismsTable, SectorsTable, ReviewTable}
 }
 
 // DocumentsTable has one row per source document.
@@ -112,7 +112,8 @@ var SentencesTable = Table{
 	Rows: sentenceRows,
 }
 
-func documentRows(docs []Document) [][]any {
+func documentRows(data Data) [][]any {
+	docs := data.Docs
 	rows := make([][]any, 0, len(docs))
 	for _, d := range docs {
 		s := d.Source
@@ -134,7 +135,8 @@ func documentRows(docs []Document) [][]any {
 	return rows
 }
 
-func clauseRows(docs []Document) [][]any {
+func clauseRows(data Data) [][]any {
+	docs := data.Docs
 	var rows [][]any
 	for _, d := range docs {
 		for _, c := range d.Clauses {
@@ -154,7 +156,8 @@ func clauseRows(docs []Document) [][]any {
 	return rows
 }
 
-func sentenceRows(docs []Document) [][]any {
+func sentenceRows(data Data) [][]any {
+	docs := data.Docs
 	var rows [][]any
 	for _, d := range docs {
 		for _, s := range d.Sentences {
@@ -221,7 +224,8 @@ var ReviewTable = Table{
 	Rows: reviewRows,
 }
 
-func reviewRows(docs []Document) [][]any {
+func reviewRows(data Data) [][]any {
+	docs := data.Docs
 	var rows [][]any
 	for _, d := range docs {
 		for _, s := range d.Sentences {

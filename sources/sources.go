@@ -6,7 +6,7 @@ package sources
 
 import "embed"
 
-//go:embed sources.yaml snapshots CHANGELOG.md glossary.yaml
+//go:embed sources.yaml snapshots CHANGELOG.md glossary.yaml mechanisms.yaml overrides.yaml
 var files embed.FS
 
 // FS returns the embedded manifest and snapshots.

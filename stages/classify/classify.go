@@ -1,29 +1,166 @@
-// Package classify is the fifth stage: it will label commitments (actor,
-// modality, strength, sector, named mechanisms) in the aligned sentences.
+// Package classify is the fifth stage: it cuts each aligned document into
+// classification units — every English sentence of a bilingual document
+// (carrying its alignment bead's Chinese), every Chinese sentence of a
+// Chinese-only one — and labels each: commitment or not; who commits
+// (actor), how (modality, strength), in which field (sector); the named
+// mechanisms, amounts, years and resolution numbers it mentions.
 //
-// The classifier is not built yet. The stage holds its place in the stage
-// list and declares itself skipped with a typed reason, so that a run says
-// plainly that no commitments were produced rather than emitting an empty
-// or guessed table.
+// The rules are data: rules/lexicon.yaml (cues, actors, extraction),
+// rules/sectors.yaml (taxonomy and crosswalk), the sources folder's
+// mechanisms.yaml (the registry of named mechanisms) and overrides.yaml (a
+// curator's corrections by unit id, applied last and recorded as such).
 package classify
 
 import (
 	"context"
+	"fmt"
+	"sort"
 
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/segment"
 )
 
-// Stage is the commitment classifier's place in the pipeline.
+// Stage labels commitments in every document of the run.
 type Stage struct{}
 
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "classify" }
 
-// SkipReason is why the stage did not run.
-const SkipReason = "the commitment classifier is not built yet: no commitments table in this release"
+// Run loads the rules, the mechanism registry and the overrides, labels
+// every document, applies the overrides, and publishes the sector taxonomy
+// and the registry for release.
+func (Stage) Run(ctx context.Context, st *schemas.State) error {
+	r, err := LoadRules()
+	if err != nil {
+		return err
+	}
+	reg, err := LoadMechanisms(st.Sources)
+	if err != nil {
+		return err
+	}
+	overrides, err := LoadOverrides(st.Sources, r)
+	if err != nil {
+		return err
+	}
+	st.Sectors, st.Mechanisms = r.Sectors, reg.list
+	err = st.EachDoc("classify", func(d *schemas.Document) error {
+		out, err := Document(*d, r, reg)
+		if err != nil {
+			return err
+		}
+		*d = out
+		return nil
+	})
+	if oerr := overrides.Apply(st.Docs); oerr != nil {
+		return oerr
+	}
+	for _, d := range st.Docs {
+		for _, c := range d.Commitments {
+			if c.IsCommitment {
+				st.Count("classify.commitments."+d.Source.ID, 1)
+				st.Count("classify.modality."+c.Modality, 1)
+				st.Count("classify.sector."+c.Sector, 1)
+			}
+		}
+	}
+	return err
+}
 
-// Skip implements the pipeline's optional Skipper.
-func (Stage) Skip(*schemas.State) (bool, string) { return true, SkipReason }
+// Document labels every unit of one aligned document. It is pure.
+func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, error) {
+	units, err := Units(d)
+	if err != nil {
+		return d, err
+	}
+	headings := map[string][]string{}
+	for _, c := range d.Clauses {
+		headings[c.ID] = c.HeadingPath
+	}
+	for i := range units {
+		u := &units[i]
+		r.Label(u, d.Source.DocumentType, headings[u.ClauseID])
+		u.MechanismIDs = reg.Find(u.Text, u.TextZh)
+		u.AmountValue, u.AmountCurrency, u.Years, u.Resolutions = r.extract([]string{u.Text, u.TextZh})
+	}
+	d.Commitments = units
+	return d, nil
+}
 
-// Run does nothing: Skip always says the stage is skipped.
-func (Stage) Run(context.Context, *schemas.State) error { return nil }
+// Units cuts a document into classification units: the English sentences
+// of bilingual clauses, the Chinese sentences of the others, each tied to
+// the alignment bead that holds it.
+func Units(d schemas.Document) ([]schemas.Commitment, error) {
+	beads := map[string][]schemas.Sentence{}
+	for _, s := range d.Sentences {
+		beads[s.ClauseID] = append(beads[s.ClauseID], s)
+	}
+	var units []schemas.Commitment
+	for _, c := range d.Clauses {
+		if !c.IsText() {
+			continue
+		}
+		lang, text, spans := "zh", c.TextZh, segment.Zh(c.TextZh)
+		if c.TextEn != "" {
+			lang, text, spans = "en", c.TextEn, segment.En(c.TextEn)
+		}
+		rs := []rune(text)
+		for k, sp := range spans {
+			u := schemas.Commitment{
+				UnitID: fmt.Sprintf("%s/%s%d", c.ID, lang, k+1), DocID: c.DocID, ClauseID: c.ID,
+				Lang: lang, Ordinal: k + 1, Text: string(rs[sp.Start:sp.End]),
+			}
+			for _, b := range beads[c.ID] {
+				start, end := b.ZhStart, b.ZhEnd
+				if lang == "en" {
+					start, end = b.EnStart, b.EnEnd
+				}
+				if start >= 0 && sp.Start >= start && sp.Start < end {
+					u.SentenceID, u.TextZh = b.ID, b.Zh
+					break
+				}
+			}
+			if u.SentenceID == "" {
+				return nil, fmt.Errorf("classify: %s: unit %s lies in no alignment bead: run align before classify", d.Source.ID, u.UnitID)
+			}
+			units = append(units, u)
+		}
+	}
+	return units, nil
+}
+
+// Label classifies one unit in place.
+func (r *Rules) Label(u *schemas.Commitment, docType string, headings []string) {
+	u.ClassifierVersion, u.LabelSource = r.Version, "rule"
+	if id := r.notCommitment(u.Lang, u.Text); id != "" {
+		u.RuleIDs, u.Confidence = []string{"commitment:" + id}, 0.8
+		return
+	}
+	m, ok := r.firstCue(u.Lang, u.Text)
+	if !ok {
+		u.RuleIDs, u.Confidence = []string{"commitment:no-cue"}, 0.75
+		return
+	}
+	u.IsCommitment = true
+	u.Modality = m.Modality
+	u.Strength = "soft"
+	if r.firm[m.Modality] {
+		u.Strength = "firm"
+	}
+	actor, actorRule := r.actor(u.Lang, u.Text, m, docType)
+	u.Actor = actor
+	sector, sectorRule := r.sector([]string{u.Text, u.TextZh}, headings)
+	u.Sector = sector
+	u.RuleIDs = []string{"commitment:" + m.ID, "modality:" + m.ID, "actor:" + actorRule, "sector:" + sectorRule}
+	u.Confidence = 0.85
+	if u.Lang == "en" && u.TextZh != "" {
+		if zm, ok := r.firstCue("zh", u.TextZh); ok {
+			agree := zm.Modality == m.Modality
+			u.ModalityZh, u.LanguagesAgree = zm.Modality, &agree
+			u.Confidence = 0.65
+			if agree {
+				u.Confidence = 0.95
+			}
+			sort.Strings(u.RuleIDs)
+		}
+	}
+}

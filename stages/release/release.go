@@ -62,7 +62,7 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	if err != nil {
 		return fmt.Errorf("release: read %s from the sources folder: %w: add a changelog entry for this version", ChangelogPath, err)
 	}
-	files, err := Build(st.Dataset, s.Options, st.Docs, changelog)
+	files, err := Build(st.Dataset, s.Options, st.Data(), changelog)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,8 @@ func CheckVersion(v string) error {
 
 // Build renders every file of a release. It is pure: the same inputs give
 // the same bytes.
-func Build(ds schemas.Dataset, opt Options, docs []schemas.Document, changelog []byte) (map[string][]byte, error) {
+func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte) (map[string][]byte, error) {
+	docs := data.Docs
 	if err := CheckVersion(opt.Version); err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func Build(ds schemas.Dataset, opt Options, docs []schemas.Document, changelog [
 	}
 	var extra []string
 	for _, t := range schemas.Tables() {
-		rows := t.Rows(docs)
+		rows := t.Rows(data)
 		rowCounts[t.Name] = len(rows)
 		var buf bytes.Buffer
 		if t.In("parquet") {

@@ -39,9 +39,15 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[st
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s — version %s\n\n%s\n\n", ds.Title, version, ds.Description)
 
-	b.WriteString("## Documents\n\n| doc_id | title | languages | clauses | sentences | truncated |\n|---|---|---|---|---|---|\n")
+	b.WriteString("## Documents\n\n| doc_id | title | languages | clauses | sentences | commitments | truncated |\n|---|---|---|---|---|---|---|\n")
 	for _, d := range docs {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %d | %t |\n", d.Source.ID, sourceTitle(d.Source), strings.Join(d.Source.Languages, ", "), len(d.Clauses), len(d.Sentences), d.Truncated)
+		n := 0
+		for _, c := range d.Commitments {
+			if c.IsCommitment {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %d | %d | %t |\n", d.Source.ID, sourceTitle(d.Source), strings.Join(d.Source.Languages, ", "), len(d.Clauses), len(d.Sentences), n, d.Truncated)
 	}
 
 	b.WriteString("\n## Files\n\nEvery table comes in three formats with the same columns and rows: Parquet (zstd, typed, lists as LIST), CSV (RFC 4180, UTF-8, `\\n` line ends, header row, nulls as empty fields, lists as JSON arrays) and JSON Lines (one object per row, explicit nulls).\n\n| file | rows | bytes | sha256 |\n|---|---|---|---|\n")
@@ -64,7 +70,7 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[st
 		fmt.Fprintf(&b, "%s\n", e)
 	}
 
-	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a dynamic programme over a Gale–Church length model estimated from the paired paragraphs, plus shared numbers, Latin tokens and glossary terms; each bead scored by its posterior probability) → **classify** (not yet built) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
+	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a dynamic programme over a Gale–Church length model estimated from the paired paragraphs, plus shared numbers, Latin tokens and glossary terms; each bead scored by its posterior probability) → **classify** (rule-based: each English sentence of a bilingual document, each Chinese sentence of a Chinese-only one, labelled commitment or not, with actor, modality, strength, sector, named mechanisms, amounts, years and resolutions; the rules are versioned data, and a curator's overrides are applied last and marked) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
 	b.WriteString("## Known limitations\n\n")
 	for _, d := range docs {
 		if d.Truncated {
@@ -80,9 +86,10 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[st
 	}
 	b.WriteString("- `posted_at` is the capturing site's local time; its time zone is not stated.\n")
 	fmt.Fprintf(&b, "- Sentence alignment is automatic (lengths plus shared numbers, Latin tokens and glossary terms). `score` is each bead's posterior probability; the %d beads scoring below %.2f are flagged `needs_review` and listed in `review.csv`: check them before quoting.\n", rowCounts["review"], opt.ReviewThreshold)
-	b.WriteString("- No commitments table yet: the classifier is not built.\n")
+	b.WriteString("- Commitment labels come from rules measured against a hand-labelled sample of one policy paper and one action plan (see the project README for the figures); other documents may use phrasings the rules do not know. `rule_ids` and `confidence` say how each label was reached; `languages_agree = false` marks units whose Chinese and English suggest different modalities.\n")
+	b.WriteString("- Mechanism names are matched against a curated registry; a mechanism it does not list is not linked. English names are null where no document prints one.\n")
 
-	b.WriteString("\n## Loading\n\nDuckDB:\n\n```sql\nSELECT c.clause_id, c.label, c.text_zh, c.text_en\nFROM 'clauses.parquet' c\nWHERE c.doc_id = 'lac-policy-2025' AND c.kind = 'paragraph'\nORDER BY c.ordinal;\n```\n\npandas:\n\n```python\nimport pandas as pd\nclauses = pd.read_csv('clauses.csv', keep_default_na=False, na_values=[''])\nsentences = pd.read_json('sentences.jsonl', lines=True)\n```\n\n")
+	b.WriteString("\n## Loading\n\nDuckDB:\n\n```sql\nSELECT c.clause_id, c.label, c.text_zh, c.text_en\nFROM 'clauses.parquet' c\nWHERE c.doc_id = 'lac-policy-2025' AND c.kind = 'paragraph'\nORDER BY c.ordinal;\n\nSELECT doc_id, modality, count(*) AS commitments\nFROM 'commitments.parquet'\nWHERE is_commitment\nGROUP BY ALL ORDER BY ALL;\n```\n\npandas:\n\n```python\nimport pandas as pd\nclauses = pd.read_csv('clauses.csv', keep_default_na=False, na_values=[''])\nsentences = pd.read_json('sentences.jsonl', lines=True)\n```\n\n")
 	b.WriteString("## Fields\n\n")
 	b.WriteString(SchemaReference("###"))
 	b.WriteString("## Licence\n\n")

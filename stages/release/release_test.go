@@ -29,6 +29,25 @@ func strp(s string) *string { return &s }
 // fixture is a small run with every column kind, nulls, empty and non-empty
 // lists, and text that needs quoting in CSV and escaping in JSON.
 func fixture() (schemas.Dataset, []schemas.Document) {
+	ds, docs := fixtureDocs()
+	docs[0].Commitments = []schemas.Commitment{
+		{UnitID: "doc-a/preface/para1/en1", DocID: "doc-a", ClauseID: "doc-a/preface/para1", SentenceID: "doc-a/preface/para1/s1", Lang: "en", Ordinal: 1,
+			Text: "\"Quoted\"", TextZh: "“引号”", IsCommitment: true, Actor: "china", Modality: "will", Strength: "firm", Sector: "culture",
+			MechanismIDs: []string{"forum-a"}, Years: []string{"2024"}, RuleIDs: []string{"commitment:en.will"}, Confidence: 0.95, ClassifierVersion: "1.0.0", LabelSource: "rule"},
+	}
+	return ds, docs
+}
+
+// fixtureData is the fixture with the run-level tables.
+func fixtureData() (schemas.Dataset, schemas.Data) {
+	ds, docs := fixture()
+	dac := 160
+	return ds, schemas.Data{Docs: docs,
+		Mechanisms: []schemas.Mechanism{{ID: "forum-a", Kind: "forum", NameZh: "甲论坛", NameEn: "Forum A"}},
+		Sectors:    []schemas.Sector{{Code: "culture", Title: "Culture", Definition: "c", DAC: &dac, DACTitle: "Other social"}}}
+}
+
+func fixtureDocs() (schemas.Dataset, []schemas.Document) {
 	score, low, zero := 0.8125, 0.125, 0.0
 	ds := schemas.Dataset{Name: "test", Title: "Test", Description: "d", Citation: "Cite {version}.",
 		Licenses: []schemas.License{{Name: "CC-BY-4.0", Path: "https://creativecommons.org/licenses/by/4.0/", Title: "CC BY"}}}
@@ -52,9 +71,9 @@ func fixture() (schemas.Dataset, []schemas.Document) {
 // TestRoundTrip writes every table in each format, reads it back with an
 // independent reader and compares with the rows.
 func TestRoundTrip(t *testing.T) {
-	_, docs := fixture()
+	_, data := fixtureData()
 	for _, tb := range schemas.Tables() {
-		rows := tb.Rows(docs)
+		rows := tb.Rows(data)
 		if len(rows) == 0 {
 			t.Fatalf("fixture gives no %s rows", tb.Name)
 		}
@@ -227,11 +246,11 @@ func TestWritersRejectBadRows(t *testing.T) {
 func TestBuildDeterministic(t *testing.T) {
 	ds, docs := fixture()
 	opt := Options{Version: "1.2.3", CSVBOM: true}
-	a, err := Build(ds, opt, docs, []byte("## 1.2.3\n"))
+	a, err := Build(ds, opt, schemas.Data{Docs: docs}, []byte("## 1.2.3\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Build(ds, opt, docs, []byte("## 1.2.3\n"))
+	b, err := Build(ds, opt, schemas.Data{Docs: docs}, []byte("## 1.2.3\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,10 +273,10 @@ func TestBuildDeterministic(t *testing.T) {
 
 func TestBuildErrors(t *testing.T) {
 	ds, docs := fixture()
-	if _, err := Build(ds, Options{Version: "v1"}, docs, []byte("## v1")); err == nil || !strings.Contains(err.Error(), "not a semantic version") {
+	if _, err := Build(ds, Options{Version: "v1"}, schemas.Data{Docs: docs}, []byte("## v1")); err == nil || !strings.Contains(err.Error(), "not a semantic version") {
 		t.Errorf("Build with version v1 = %v", err)
 	}
-	if _, err := Build(ds, Options{Version: "0.2.0"}, docs, []byte("## 0.1.0\n")); err == nil || !strings.Contains(err.Error(), `no "## 0.2.0" entry`) {
+	if _, err := Build(ds, Options{Version: "0.2.0"}, schemas.Data{Docs: docs}, []byte("## 0.1.0\n")); err == nil || !strings.Contains(err.Error(), `no "## 0.2.0" entry`) {
 		t.Errorf("Build without changelog entry = %v", err)
 	}
 }

@@ -1,0 +1,219 @@
+package classify
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// match is a cue found in a text.
+type match struct {
+	cue
+	pos, end int // byte offsets of the cue
+}
+
+// firstCue finds the cue that decides a text's modality: the earliest
+// (ties to the earlier rule); a generic will cue hands over to a special
+// verb that follows it.
+func (r *Rules) firstCue(lang, text string) (match, bool) {
+	var best match
+	found := false
+	for _, c := range r.cues[lang] {
+		loc := c.re.FindStringSubmatchIndex(text)
+		if loc == nil {
+			continue
+		}
+		pos := loc[0]
+		if i := c.re.SubexpIndex("cue"); i > 0 && loc[2*i] >= 0 {
+			pos = loc[2*i]
+		}
+		if !found || pos < best.pos {
+			best, found = match{c, pos, loc[1]}, true
+		}
+	}
+	if !found || best.Modality != "will" || best.Passive {
+		return best, found
+	}
+	// After "will"/将: skip adverbs, and let a special verb decide.
+	rest := strings.TrimLeft(text[best.end:], " ")
+	for {
+		w, tail, _ := strings.Cut(rest, " ")
+		if !contains(r.afterWill[lang], strings.ToLower(w)) {
+			break
+		}
+		rest = tail
+	}
+	for _, c := range r.cues[lang] {
+		if c.Modality == "will" || c.Passive {
+			continue
+		}
+		if loc := c.re.FindStringIndex(rest); loc != nil && strings.TrimSpace(rest[:loc[0]]) == "" {
+			return match{c, best.pos, best.end}, true
+		}
+	}
+	return best, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// notCommitment returns the id of a non-commitment pattern the text
+// matches, or "".
+func (r *Rules) notCommitment(lang, text string) string {
+	for _, n := range r.nonCommitment[lang] {
+		if n.re.MatchString(text) {
+			return n.id
+		}
+	}
+	return ""
+}
+
+// actor decides who commits: the subject before an active cue, else (for
+// subjectless and passive units) both when the unit says the two sides,
+// else the side it names, else the document's issuer.
+func (r *Rules) actor(lang, text string, m match, docType string) (actor, rule string) {
+	if !m.Passive {
+		left := text[:m.pos]
+		for _, a := range r.actors[lang] {
+			if a.re.MatchString(left) {
+				return a.actor, a.id
+			}
+		}
+	}
+	if j := r.joint[lang]; j != nil && j.MatchString(text) {
+		return "both", lang + ".joint"
+	}
+	clause := deciding(text, m.pos)
+	for _, a := range r.namedSide[lang] {
+		if a.re.MatchString(clause) {
+			return a.actor, lang + "." + a.id
+		}
+	}
+	if d, ok := r.defaultActor[docType]; ok {
+		return d, "default." + docType
+	}
+	return "other", "default.other"
+}
+
+// deciding returns the clause of text that holds byte offset pos: from the
+// last clause mark before it to the next one.
+func deciding(text string, pos int) string {
+	start := strings.LastIndexAny(text[:pos], "，；：。,;:") + 1
+	if start > 0 {
+		_, size := utf8.DecodeRuneInString(text[start-1:])
+		start = start - 1 + size
+	}
+	end := strings.IndexAny(text[pos:], "，；：。,;:")
+	if end < 0 {
+		return text[start:]
+	}
+	return text[start : pos+end]
+}
+
+// sector scores the taxonomy's keywords: each occurrence in the unit's
+// texts counts 1 (English keywords match at the start of a word), and a
+// sector named by a heading gets 0.75 from the nearest heading and 0.25
+// from each other one. The best score wins, ties to the earlier sector; no
+// keyword at all gives "other".
+func (r *Rules) sector(texts []string, headings []string) (code, rule string) {
+	lower := strings.ToLower(strings.Join(texts, "\n"))
+	joined := strings.Join(texts, "\n")
+	best, bestScore := "other", 0.0
+	for _, k := range r.sectorKeys {
+		score := 0.0
+		for _, w := range k.zh {
+			score += float64(strings.Count(joined, w))
+		}
+		for _, w := range k.en {
+			score += float64(wordStarts(lower, w))
+		}
+		for i, h := range headings {
+			weight := 0.25
+			if i == len(headings)-1 {
+				weight = 0.75
+			}
+			for _, w := range k.zh {
+				if strings.Contains(h, w) {
+					score += weight
+					break
+				}
+			}
+		}
+		if score > bestScore+1e-9 {
+			best, bestScore = k.code, score
+		}
+	}
+	if bestScore == 0 {
+		return "other", "sector.none"
+	}
+	return best, "sector.keywords"
+}
+
+// wordStarts counts the occurrences of w in s that start a word.
+func wordStarts(s, w string) int {
+	n := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return n
+		}
+		at := i + j
+		if r, _ := utf8.DecodeLastRuneInString(s[:at]); at == 0 || !unicode.IsLetter(r) {
+			n++
+		}
+		i = at + len(w)
+	}
+}
+
+// extract finds money amounts, years and resolution numbers.
+func (r *Rules) extract(texts []string) (value *float64, currency string, years, resolutions []string) {
+	seenY, seenR := map[string]bool{}, map[string]bool{}
+	for _, t := range texts {
+		for _, m := range r.money {
+			if value != nil {
+				break
+			}
+			if sm := m.re.FindStringSubmatch(t); sm != nil {
+				v, err := parseFloat(sm[1])
+				if err != nil {
+					continue
+				}
+				if len(sm) > 2 && sm[2] != "" {
+					v *= r.multipliers[sm[2]]
+				}
+				v = math.Round(v*100) / 100
+				value, currency = &v, m.currency
+			}
+		}
+		for _, re := range r.years {
+			for _, sm := range re.FindAllStringSubmatch(t, -1) {
+				if !seenY[sm[1]] {
+					seenY[sm[1]] = true
+					years = append(years, sm[1])
+				}
+			}
+		}
+		for _, re := range r.resolutions {
+			for _, sm := range re.FindAllStringSubmatch(t, -1) {
+				if !seenR[sm[1]] {
+					seenR[sm[1]] = true
+					resolutions = append(resolutions, sm[1])
+				}
+			}
+		}
+	}
+	sort.Strings(years)
+	sort.Strings(resolutions)
+	return value, currency, years, resolutions
+}

@@ -1,0 +1,202 @@
+package classify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+//go:embed rules/lexicon.yaml rules/sectors.yaml
+var ruleFiles embed.FS
+
+// lexicon is rules/lexicon.yaml as written.
+type lexicon struct {
+	Version       string                       `yaml:"version"`
+	Modality      map[string][]cueRule         `yaml:"modality"`
+	AfterWill     map[string][]string          `yaml:"after_will"`
+	NonCommitment map[string][]patternRule     `yaml:"non_commitment"`
+	Actor         map[string][]actorRule       `yaml:"actor"`
+	Joint         map[string]string            `yaml:"joint"`
+	NamedSide     map[string][]actorRule       `yaml:"named_side"`
+	DefaultActor  map[string]string            `yaml:"default_actor"`
+	Strength      map[string][]string          `yaml:"strength"`
+	Extract       extractRules                 `yaml:"extract"`
+	_             map[string]map[string]string `yaml:"-"`
+}
+
+type cueRule struct {
+	ID       string `yaml:"id"`
+	Modality string `yaml:"modality"`
+	Pattern  string `yaml:"pattern"`
+	Passive  bool   `yaml:"passive"`
+}
+
+type patternRule struct {
+	ID      string `yaml:"id"`
+	Pattern string `yaml:"pattern"`
+}
+
+type actorRule struct {
+	ID      string `yaml:"id"`
+	Actor   string `yaml:"actor"`
+	Pattern string `yaml:"pattern"`
+}
+
+type extractRules struct {
+	Money       []moneyRule        `yaml:"money"`
+	Multipliers map[string]float64 `yaml:"multipliers"`
+	Years       []string           `yaml:"years"`
+	Resolutions []string           `yaml:"resolutions"`
+}
+
+type moneyRule struct {
+	Pattern  string `yaml:"pattern"`
+	Currency string `yaml:"currency"`
+}
+
+// Rules are the compiled rule set.
+type Rules struct {
+	Version       string
+	cues          map[string][]cue
+	afterWill     map[string][]string
+	nonCommitment map[string][]namedRe
+	actors        map[string][]actorRe
+	joint         map[string]*regexp.Regexp
+	namedSide     map[string][]actorRe
+	defaultActor  map[string]string
+	firm          map[string]bool
+	money         []moneyRe
+	multipliers   map[string]float64
+	years         []*regexp.Regexp
+	resolutions   []*regexp.Regexp
+	Sectors       []schemas.Sector
+	sectorKeys    []sectorKeys
+}
+
+type cue struct {
+	cueRule
+	re *regexp.Regexp
+}
+
+type namedRe struct {
+	id string
+	re *regexp.Regexp
+}
+
+type actorRe struct {
+	id, actor string
+	re        *regexp.Regexp
+}
+
+type moneyRe struct {
+	re       *regexp.Regexp
+	currency string
+}
+
+type sectorKeys struct {
+	code   string
+	zh, en []string // en lower-cased
+}
+
+// LoadRules reads and compiles the embedded rule files.
+func LoadRules() (*Rules, error) {
+	var lx lexicon
+	if err := decode("rules/lexicon.yaml", &lx); err != nil {
+		return nil, err
+	}
+	var sectors []schemas.Sector
+	if err := decode("rules/sectors.yaml", &sectors); err != nil {
+		return nil, err
+	}
+	r := &Rules{
+		Version: lx.Version, cues: map[string][]cue{}, afterWill: lx.AfterWill, nonCommitment: map[string][]namedRe{},
+		actors: map[string][]actorRe{}, joint: map[string]*regexp.Regexp{}, namedSide: map[string][]actorRe{},
+		defaultActor: lx.DefaultActor, firm: map[string]bool{}, multipliers: lx.Extract.Multipliers, Sectors: sectors,
+	}
+	var err error
+	compile := func(where, p string) *regexp.Regexp {
+		re, e := regexp.Compile(p)
+		if e != nil && err == nil {
+			err = fmt.Errorf("classify: rules/lexicon.yaml %s: %w", where, e)
+		}
+		return re
+	}
+	for lang, list := range lx.Modality {
+		for _, c := range list {
+			r.cues[lang] = append(r.cues[lang], cue{c, compile(c.ID, c.Pattern)})
+		}
+	}
+	for lang, list := range lx.NonCommitment {
+		for _, p := range list {
+			r.nonCommitment[lang] = append(r.nonCommitment[lang], namedRe{p.ID, compile(p.ID, p.Pattern)})
+		}
+	}
+	for lang, list := range lx.Actor {
+		for _, a := range list {
+			r.actors[lang] = append(r.actors[lang], actorRe{a.ID, a.Actor, compile(a.ID, a.Pattern)})
+		}
+	}
+	for lang, p := range lx.Joint {
+		r.joint[lang] = compile("joint."+lang, p)
+	}
+	for lang, list := range lx.NamedSide {
+		for _, a := range list {
+			r.namedSide[lang] = append(r.namedSide[lang], actorRe{"named." + a.Actor, a.Actor, compile("named_side", a.Pattern)})
+		}
+	}
+	for _, m := range lx.Strength["firm"] {
+		r.firm[m] = true
+	}
+	for _, m := range lx.Extract.Money {
+		r.money = append(r.money, moneyRe{compile("money", m.Pattern), m.Currency})
+	}
+	for _, p := range lx.Extract.Years {
+		r.years = append(r.years, compile("years", p))
+	}
+	for _, p := range lx.Extract.Resolutions {
+		r.resolutions = append(r.resolutions, compile("resolutions", p))
+	}
+	for _, s := range sectors {
+		k := sectorKeys{code: s.Code, zh: s.KeywordsZh}
+		for _, e := range s.KeywordsEn {
+			k.en = append(k.en, strings.ToLower(e))
+		}
+		r.sectorKeys = append(r.sectorKeys, k)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Version == "" {
+		return nil, fmt.Errorf("classify: rules/lexicon.yaml has no version: set one")
+	}
+	return r, nil
+}
+
+func decode(name string, v any) error {
+	data, err := ruleFiles.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("classify: %s: %w", name, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("classify: %s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	return nil
+}
+
+// hasSector reports whether code is in the taxonomy.
+func (r *Rules) hasSector(code string) bool {
+	for _, s := range r.Sectors {
+		if s.Code == code {
+			return true
+		}
+	}
+	return false
+}
