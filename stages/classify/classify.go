@@ -76,11 +76,18 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 	for _, c := range d.Clauses {
 		headings[c.ID] = c.HeadingPath
 	}
+	seen := map[string]bool{}
 	for i := range units {
 		u := &units[i]
 		r.Label(u, d.Source.DocumentType, headings[u.ClauseID])
 		u.MechanismIDs = reg.Find(u.Text, u.TextZh)
 		u.AmountValue, u.AmountCurrency, u.Years, u.Resolutions = r.extract([]string{u.Text, u.TextZh})
+		for _, title := range reg.Unknown(u.TextZh) {
+			if !seen[title] {
+				seen[title] = true
+				d.Warnings = append(d.Warnings, fmt.Sprintf("classify: %s names %s, which sources/mechanisms.yaml does not list: add it if it is a mechanism", u.UnitID, title))
+			}
+		}
 	}
 	d.Commitments = units
 	return d, nil

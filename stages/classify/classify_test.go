@@ -189,6 +189,14 @@ func TestOverrides(t *testing.T) {
 	}
 }
 
+func TestUnknownTitles(t *testing.T) {
+	reg, _ := LoadMechanisms(fstest.MapFS{MechanismsPath: {Data: []byte("- {id: paris-agreement, kind: convention, zh: 巴黎协定, en: Paris Agreement}\n")}})
+	got := reg.Unknown("落实《巴黎协定》和《新协定》，发布《中国对拉丁美洲和加勒比政策文件》。")
+	if !cmp.Equal(got, []string{"《新协定》"}) {
+		t.Errorf("Unknown = %v; want [《新协定》]", got)
+	}
+}
+
 func TestRegistryErrors(t *testing.T) {
 	for name, yaml := range map[string]string{
 		"duplicate":  "- {id: a, kind: forum, zh: 甲}\n- {id: a, kind: forum, zh: 乙}\n",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -106,6 +107,28 @@ func (g *Registry) Find(en, zh string) []string {
 }
 
 type named struct{ name, id string }
+
+var bookTitle = regexp.MustCompile(`《[^》]+》`)
+
+// Unknown lists the titles in 《…》 that name no registered mechanism and
+// are not the document's own kind of text, for a curator to look at.
+func (g *Registry) Unknown(zh string) []string {
+	var out []string
+	for _, t := range bookTitle.FindAllString(zh, -1) {
+		inner := strings.Trim(t, "《》")
+		known := false
+		for _, n := range g.zh {
+			if strings.Contains(inner, n.name) || strings.Contains(n.name, inner) {
+				known = true
+				break
+			}
+		}
+		if !known && !strings.HasSuffix(inner, "政策文件") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // index builds the name lists, longest first (ties by name, for a fixed order).
 func (g *Registry) index() {
