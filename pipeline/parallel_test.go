@@ -41,13 +41,15 @@ sources:
      heading_kinds: [part, program, section],
      snapshot: snapshots/zh.md, sha256: %s, snapshot_en: snapshots/en.md, sha256_en: %s}
 `, sum(zhText), sum(enText))
-	glossary, _ := fs.ReadFile(sources.FS(), "glossary.yaml")
 	fsys := fstest.MapFS{
 		"sources.yaml":    {Data: []byte(manifest)},
 		"snapshots/zh.md": {Data: []byte(zhText)},
 		"snapshots/en.md": {Data: []byte(enText)},
-		"glossary.yaml":   {Data: glossary},
 		"CHANGELOG.md":    {Data: []byte("## 0.1.0\n")},
+	}
+	for _, name := range []string{"glossary.yaml", "mechanisms.yaml", "overrides.yaml"} {
+		b, _ := fs.ReadFile(sources.FS(), name)
+		fsys[name] = &fstest.MapFile{Data: b}
 	}
 	got, err := Run(context.Background(), Options{Sources: fsys, ManifestPath: "sources.yaml", Release: release.Options{Output: t.TempDir(), Version: "0.1.0"}})
 	if err != nil {

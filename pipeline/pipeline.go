@@ -44,6 +44,7 @@ type Options struct {
 	// Until stops the run after the named stage and writes that stage's
 	// documents as JSON under Release.Output/work/<stage>/.
 	Until   string
+	Fetch   fetch.Options
 	Align   align.Options
 	Release release.Options
 	Logger  *slog.Logger
@@ -58,7 +59,7 @@ type step struct {
 // steps is the ordered stage list.
 func steps(opt Options) []step {
 	return []step{
-		{fetch.Stage{}, "read the manifest; verify every snapshot against its pinned sha256"},
+		{fetch.Stage{Options: opt.Fetch}, "read the manifest; refresh from the web if asked; verify every snapshot against its pinned sha256"},
 		{clean.Stage{}, "strip web boilerplate and truncation notes into metadata, so no clause carries them"},
 		{parse.Stage{}, "build each document's own hierarchy; clause ids come from it"},
 		{align.Stage{Options: opt.Align}, "split text clauses into sentences and pair Chinese with English"},

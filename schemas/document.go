@@ -25,10 +25,14 @@ type Source struct {
 	// clean may find it in the text itself.
 	Attribution *string `yaml:"attribution" json:"attribution"`
 	URL         *string `yaml:"url" json:"url"`
-	CapturedVia *string `yaml:"captured_via" json:"captured_via"`
-	Licence     string  `yaml:"licence" json:"licence"`
-	Snapshot    string  `yaml:"snapshot" json:"snapshot"`
-	SHA256      string  `yaml:"sha256" json:"sha256"`
+	// ETag and LastModified are the validators of the pinned snapshot's
+	// fetch, sent back to make a refresh conditional.
+	ETag         *string `yaml:"etag" json:"etag,omitempty"`
+	LastModified *string `yaml:"last_modified" json:"last_modified,omitempty"`
+	CapturedVia  *string `yaml:"captured_via" json:"captured_via"`
+	Licence      string  `yaml:"licence" json:"licence"`
+	Snapshot     string  `yaml:"snapshot" json:"snapshot"`
+	SHA256       string  `yaml:"sha256" json:"sha256"`
 	// SnapshotEn and SHA256En pin the English text of a source that gives
 	// Chinese and English as separate texts (layout parallel-texts).
 	SnapshotEn string `yaml:"snapshot_en" json:"snapshot_en,omitempty"`

@@ -23,6 +23,13 @@ type Config struct {
 	LogLevel string `mapstructure:"log_level"`
 	// ReviewThreshold: alignment beads scoring below it need review.
 	ReviewThreshold float64 `mapstructure:"review_threshold"`
+
+	Refresh           bool   `mapstructure:"refresh"`
+	AcceptChanges     bool   `mapstructure:"accept_changes"`
+	FetchTimeout      string `mapstructure:"fetch_timeout"`
+	FetchRetries      int    `mapstructure:"fetch_retries"`
+	FetchMaxBody      int64  `mapstructure:"fetch_max_body"`
+	FetchAllowPrivate bool   `mapstructure:"fetch_allow_private"`
 }
 
 // setting is one configuration key: the only place its default is defined.
@@ -40,6 +47,12 @@ var settings = []setting{
 	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs"},
 	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)"},
 	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv"},
+	{"refresh", "refresh", false, "fetch every source that has a url before running (needs --sources on disk); changed bodies are written as new snapshots, not used"},
+	{"accept_changes", "accept-changes", false, "with --refresh: pin changed bodies in sources.yaml and use them"},
+	{"fetch_timeout", "fetch-timeout", "60s", "time limit of one HTTP request, body included"},
+	{"fetch_retries", "fetch-retries", 4, "retries after a network error, 5xx or 429 (with exponential backoff and jitter; Retry-After honoured)"},
+	{"fetch_max_body", "fetch-max-body", int64(50 << 20), "largest body accepted, in bytes"},
+	{"fetch_allow_private", "fetch-allow-private", false, "allow urls that resolve to loopback or private addresses"},
 }
 
 // envPrefix prefixes every environment variable: POLICYLEDGER_VERSION, …
@@ -55,6 +68,10 @@ func addFlags(fs *pflag.FlagSet) {
 			fs.Bool(s.flag, d, s.usage)
 		case float64:
 			fs.Float64(s.flag, d, s.usage)
+		case int:
+			fs.Int(s.flag, d, s.usage)
+		case int64:
+			fs.Int64(s.flag, d, s.usage)
 		}
 	}
 	fs.String("config", "", "configuration file (default: policyledger.yaml in the working folder, if present)")

@@ -16,12 +16,16 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/sources"
 	"github.com/policyledger/policyledger/stages/align"
+	"github.com/policyledger/policyledger/stages/fetch"
 	"github.com/policyledger/policyledger/stages/release"
 )
 
@@ -78,7 +82,7 @@ published version would change).`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newStagesCmd(), newSchemaCmd())
+	root.AddCommand(newRunCmd(), newFetchCmd(), newStagesCmd(), newSchemaCmd())
 	return root
 }
 
@@ -117,8 +121,13 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	if cfg.ReviewThreshold < 0 || cfg.ReviewThreshold > 1 {
 		return usageError{fmt.Errorf("review_threshold %v: use a number from 0 to 1", cfg.ReviewThreshold)}
 	}
+	fo, err := fetchOptions(cmd, cfg)
+	if err != nil {
+		return err
+	}
 	opt := pipeline.Options{
 		Until:   cfg.Until,
+		Fetch:   fo,
 		Align:   align.Options{ReviewThreshold: cfg.ReviewThreshold},
 		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},
 		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})),
@@ -139,6 +148,72 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 		pipeline.WriteReport(cmd.OutOrStdout(), st)
 	}
 	return err
+}
+
+// fetchOptions turns the fetch settings into the stage's options.
+func fetchOptions(cmd *cobra.Command, cfg Config) (fetch.Options, error) {
+	h := fetch.DefaultHTTP
+	d, err := time.ParseDuration(cfg.FetchTimeout)
+	if err != nil || d <= 0 {
+		return fetch.Options{}, usageError{fmt.Errorf("fetch_timeout %q: use a duration such as 60s", cfg.FetchTimeout)}
+	}
+	if cfg.FetchRetries < 0 || cfg.FetchMaxBody <= 0 {
+		return fetch.Options{}, usageError{fmt.Errorf("fetch_retries must be ≥ 0 and fetch_max_body > 0")}
+	}
+	if cfg.AcceptChanges && !cfg.Refresh {
+		return fetch.Options{}, usageError{fmt.Errorf("--accept-changes goes with --refresh")}
+	}
+	h.Timeout, h.Retries, h.MaxBody, h.AllowPrivate = d, cfg.FetchRetries, cfg.FetchMaxBody, cfg.FetchAllowPrivate
+	h.Progress = progress(cmd.ErrOrStderr())
+	o := fetch.Options{Refresh: cfg.Refresh, AcceptChanges: cfg.AcceptChanges, HTTP: h}
+	if cfg.Sources != "" {
+		o.Dir = filepath.Dir(cfg.Sources)
+	}
+	return o, nil
+}
+
+// progress draws a bar per download on a terminal, and nothing otherwise
+// (the run report and logs say what happened).
+func progress(w io.Writer) func(id string, read, total int64) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	bars := map[string]*progressbar.ProgressBar{}
+	return func(id string, read, total int64) {
+		b, ok := bars[id]
+		if !ok {
+			b = progressbar.NewOptions64(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("fetch "+id),
+				progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish())
+			bars[id] = b
+		}
+		b.Set64(read)
+	}
+}
+
+func newFetchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fetch",
+		Short: "Verify the pinned snapshots, and with --refresh fetch the sources from the web",
+		Long: `Run only the fetch stage. Without --refresh, verify every snapshot against its pinned
+sha256. With --refresh (and --sources pointing at a sources.yaml on disk), fetch every
+source that has a url: a body that differs from the pin is written as a new snapshot next
+to the old one and reported; nothing is overwritten, and the pin moves only with
+--accept-changes.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cmd.Flags().Set("until", "fetch"); err != nil {
+				return err
+			}
+			cfg, err := loadConfig(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return runPipeline(cmd, cfg)
+		},
+	}
+	addFlags(cmd.Flags())
+	return cmd
 }
 
 func contains(list []string, s string) bool {

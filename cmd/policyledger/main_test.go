@@ -49,7 +49,8 @@ func TestConfigPrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Version: "0.3.0", Output: "from-flag", CSVBOM: true, LogLevel: "debug", ReviewThreshold: 0.65}
+	want := Config{Version: "0.3.0", Output: "from-flag", CSVBOM: true, LogLevel: "debug", ReviewThreshold: 0.65,
+		FetchTimeout: "60s", FetchRetries: 4, FetchMaxBody: 50 << 20}
 	if c != want {
 		t.Errorf("loadConfig = %+v; want %+v", c, want)
 	}
@@ -86,6 +87,15 @@ func TestExitCodes(t *testing.T) {
 	}
 	if got := run(ctx, []string{"run", "--review-threshold", "1.5"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --review-threshold 1.5 = %d; want %d", got, exitUsage)
+	}
+	if got := run(ctx, []string{"run", "--accept-changes"}, io.Discard, io.Discard); got != exitUsage {
+		t.Errorf("run --accept-changes without --refresh = %d; want %d", got, exitUsage)
+	}
+	if got := run(ctx, []string{"run", "--fetch-timeout", "soon"}, io.Discard, io.Discard); got != exitUsage {
+		t.Errorf("run --fetch-timeout soon = %d; want %d", got, exitUsage)
+	}
+	if got := run(ctx, []string{"fetch", "--refresh"}, io.Discard, io.Discard); got != exitStopped {
+		t.Errorf("fetch --refresh on the embedded sources = %d; want %d", got, exitStopped)
 	}
 	if got := run(ctx, []string{"run", "--until", "nope"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --until nope = %d; want %d", got, exitUsage)

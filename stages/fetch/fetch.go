@@ -14,8 +14,9 @@ import (
 	"github.com/policyledger/policyledger/schemas"
 )
 
-// Stage reads the manifest and verified snapshots into the run state.
-type Stage struct{}
+// Stage reads the manifest and verified snapshots into the run state and,
+// when asked, refreshes them over the network first.
+type Stage struct{ Options Options }
 
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "fetch" }
@@ -23,11 +24,15 @@ func (Stage) Name() string { return "fetch" }
 // Run loads the manifest from st.Sources and one document per source.
 // A snapshot that is missing or does not match its pin fails that document
 // only; a bad manifest fails the run.
-func (Stage) Run(ctx context.Context, st *schemas.State) error {
+func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	m, err := LoadManifest(st.Sources, st.ManifestPath)
 	if err != nil {
 		return err
 	}
+	if s.Options.Refresh && s.Options.Dir == "" {
+		return fmt.Errorf("fetch: refreshing writes new snapshots next to the manifest, but the sources are the embedded copy: pass --sources sources/sources.yaml")
+	}
+	hosts := allowedHosts(m.Sources)
 	st.Dataset = m.Dataset
 	st.Docs = st.Docs[:0]
 	for _, src := range m.Sources {
@@ -36,6 +41,18 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 	return st.EachDoc("fetch", func(d *schemas.Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if s.Options.Refresh {
+			if d.Source.URL == nil {
+				st.Notes = append(st.Notes, fmt.Sprintf("fetch: %s: no url in sources.yaml; the pinned snapshot is used", d.Source.ID))
+			} else {
+				res, err := s.Options.refresh(ctx, d, hosts, st.ManifestPath)
+				st.Count("fetch.refresh."+map[bool]string{true: "failed", false: res.Status}[err != nil], 1)
+				if err != nil {
+					return err
+				}
+				st.Notes = append(st.Notes, describe(d.Source.ID, res))
+			}
 		}
 		raw, err := Snapshot(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
 		if err != nil {
@@ -52,6 +69,18 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 		}
 		return nil
 	})
+}
+
+func describe(id string, r Result) string {
+	switch r.Status {
+	case "not-modified":
+		return fmt.Sprintf("fetch: %s: not modified since the pinned fetch (%d attempt(s))", id, r.Attempts)
+	case "unchanged":
+		return fmt.Sprintf("fetch: %s: unchanged, sha256 %s (%d bytes, %s, %d attempt(s))", id, r.NewSHA, r.Bytes, r.Encoding, r.Attempts)
+	case "accepted":
+		return fmt.Sprintf("fetch: %s: CHANGED and accepted: sha256 %s → %s (%d bytes, %s); now pinned: %s; %s", id, r.OldSHA, r.NewSHA, r.Bytes, r.Encoding, r.Snapshot, r.Diff)
+	}
+	return fmt.Sprintf("fetch: %s: CHANGED: sha256 %s → %s (%d bytes, %s); written to %s, not used: the pinned snapshot stays until you run with --accept-changes; %s", id, r.OldSHA, r.NewSHA, r.Bytes, r.Encoding, r.Snapshot, r.Diff)
 }
 
 // Snapshot reads a snapshot of source id and verifies it against its pin.

@@ -1,0 +1,149 @@
+package fetch
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?([\w-]+)`)
+
+// Decode turns a fetched body into UTF-8. The charset comes from, in order:
+// a byte-order mark, the Content-Type header, an HTML meta tag, and, for
+// undeclared bodies that are not UTF-8, detection among GB18030 (which
+// covers GBK and GB2312) and Big5. A body that decodes under none of them
+// is refused.
+func Decode(raw []byte, contentType string) ([]byte, string, error) {
+	switch {
+	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
+		return check(raw[3:], "utf-8")
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
+		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), raw, "utf-16")
+	}
+	name := ""
+	if _, params, err := mime.ParseMediaType(contentType); err == nil {
+		name = params["charset"]
+	}
+	if name == "" {
+		head := raw
+		if len(head) > 4096 {
+			head = head[:4096]
+		}
+		if m := metaCharset.FindSubmatch(head); m != nil {
+			name = string(m[1])
+		}
+	}
+	if name != "" {
+		enc, err := htmlindex.Get(name)
+		if err != nil {
+			return nil, "", fmt.Errorf("charset %q is not one this pipeline knows: convert the source to UTF-8", name)
+		}
+		canon, _ := htmlindex.Name(enc)
+		if canon == "utf-8" {
+			return check(raw, "utf-8")
+		}
+		return decodeWith(enc, raw, canon)
+	}
+	if utf8.Valid(raw) {
+		return raw, "utf-8", nil
+	}
+	// Both decodings may succeed on the same bytes; the one that reads as
+	// more ordinary Chinese wins (ties to GB18030).
+	var best []byte
+	bestName, bestRatio := "", 0.0
+	for _, c := range []struct {
+		enc  encoding.Encoding
+		name string
+	}{{simplifiedchinese.GB18030, "gb18030"}, {traditionalchinese.Big5, "big5"}} {
+		if out, name, err := decodeWith(c.enc, raw, c.name); err == nil {
+			if r := chineseRatio(out); r >= 0.3 && r > bestRatio {
+				best, bestName, bestRatio = out, name, r
+			}
+		}
+	}
+	if best != nil {
+		return best, bestName, nil
+	}
+	return nil, "", fmt.Errorf("body is not UTF-8 and does not decode as GB18030 or Big5: declare its charset (Content-Type or <meta charset>) or convert it to UTF-8")
+}
+
+func check(b []byte, name string) ([]byte, string, error) {
+	if !utf8.Valid(b) {
+		return nil, "", fmt.Errorf("body declared %s is not valid %s: fix the source's encoding", name, name)
+	}
+	return b, name, nil
+}
+
+func decodeWith(enc encoding.Encoding, raw []byte, name string) ([]byte, string, error) {
+	out, err := enc.NewDecoder().Bytes(raw)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) && !bytes.ContainsRune(raw, utf8.RuneError) {
+		return nil, "", fmt.Errorf("body does not decode as %s: check the declared charset", name)
+	}
+	return out, name, nil
+}
+
+// common are some 500 of the most frequent Chinese characters, in simplified
+// and traditional forms. A right guess of a two-byte charset gives mostly
+// these; a wrong one gives rare ideographs, kana and symbols.
+const common = "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坏兴切团差类拉洲论坛和作策" +
+	"這來個國說們為時過還發當從動兩長樣現將與點種聲話兒問機給幾業間門東無開頭見經學對裡後麼沒於實進種關並內軍產萬體別處總場師書員報馬張難數車應記邊風戰許覺題統請愛讓認論義術結聯權該領傳紅決達辦強轉眾輕語滿寫識極黃臉錢黨雙歷視濟離雖壞興團類會著對親務製"
+
+// chineseRatio is the share of the ideographs and kana of b that are
+// common Chinese characters.
+func chineseRatio(b []byte) float64 {
+	var hits, n int
+	for _, r := range string(b) {
+		if r < 0x2E80 || r >= 0xFF00 || r >= 0x3000 && r <= 0x303F {
+			continue // ASCII, punctuation, symbols, full-width forms
+		}
+		n++
+		if strings.ContainsRune(common, r) {
+			hits++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(hits) / float64(n)
+}
+
+// summary describes how a new text differs from the old one in a line.
+func summary(old, new string) string {
+	ol, nl := strings.Split(old, "\n"), strings.Split(new, "\n")
+	seen := map[string]int{}
+	for _, l := range ol {
+		seen[l]++
+	}
+	added, first := 0, ""
+	for _, l := range nl {
+		if seen[l] > 0 {
+			seen[l]--
+			continue
+		}
+		added++
+		if first == "" {
+			first = l
+		}
+	}
+	removed := 0
+	for _, n := range seen {
+		removed += n
+	}
+	if first != "" {
+		r := []rune(strings.TrimSpace(first))
+		if len(r) > 40 {
+			r = append(r[:40], '…')
+		}
+		first = fmt.Sprintf("; first new line: %q", string(r))
+	}
+	return fmt.Sprintf("%d lines added, %d removed%s", added, removed, first)
+}
