@@ -116,7 +116,9 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 		before := len(st.Failures)
 		err := s.Run(ctx, st)
 		for _, f := range st.Failures[before:] {
-			log.Error("document failed", "stage", f.Stage, "doc", f.DocID, "err", f.Err)
+			// The run's error and the report's FAILED lines say it; the log
+			// only traces it.
+			log.Debug("document failed", "stage", f.Stage, "doc", f.DocID, "err", f.Err)
 		}
 		if err != nil && len(st.Failures) == before {
 			return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)

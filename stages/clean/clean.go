@@ -122,6 +122,9 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 		return c, fmt.Errorf("clean: %s: snapshot %s contains NUL bytes, so it is not text: re-capture the source", id, snapshot)
 	}
 	text := strings.ReplaceAll(string(raw), "\r\n", "\n")
+	if line, n := longestLine(text); n > MaxLine {
+		return c, fmt.Errorf("clean: %s: snapshot %s line %d is %d bytes long, over the %d-byte limit for one line: check that the capture kept its line breaks, or re-capture it", id, snapshot, line, n, MaxLine)
+	}
 	text = norm.NFC.String(text)
 
 	var kept []string
@@ -186,6 +189,20 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	c.text = strings.Join(kept, "\n")
 	c.lines = keptNo
 	return c, nil
+}
+
+// MaxLine is the longest line clean accepts. The documents' longest
+// paragraph is a few kilobytes; a line of megabytes is a capture that lost
+// its line breaks, or not text at all.
+const MaxLine = 1 << 20
+
+func longestLine(text string) (line, n int) {
+	for i, l := range strings.Split(text, "\n") {
+		if len(l) > n {
+			line, n = i+1, len(l)
+		}
+	}
+	return line, n
 }
 
 func isSpace(r rune) bool {

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"syscall"
+	"time"
 )
 
 // Outcome says what publishing did.
@@ -22,13 +26,45 @@ const (
 // bytes: a published release is never modified.
 var ErrVersionExists = errors.New("release version already exists with different content")
 
+// createFile opens a new file for writing; tests replace it to simulate a
+// full disk.
+var createFile = func(name string) (io.WriteCloser, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+}
+
+// writeDelay slows writing down so that a test can kill the process in the
+// middle of it (POLICYLEDGER_TEST_WRITE_DELAY, a Go duration); unset, it is 0.
+var writeDelay, _ = time.ParseDuration(os.Getenv("POLICYLEDGER_TEST_WRITE_DELAY"))
+
+// lock takes the releases folder's lock (released by the kernel if the
+// process dies) and clears staging folders that killed runs left behind.
+func lock(parent string) (unlock func(), cleared int, err error) {
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, 0, fmt.Errorf("release: create %s: %w: check permissions or choose another --output", parent, err)
+	}
+	f, err := os.OpenFile(filepath.Join(parent, ".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, 0, fmt.Errorf("release: %w: check permissions on %s", err, parent)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("release: another policyledger run is writing to %s: wait for it to finish", parent)
+	}
+	entries, _ := os.ReadDir(parent)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), ".staging-") {
+			if os.RemoveAll(filepath.Join(parent, e.Name())) == nil {
+				cleared++
+			}
+		}
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, cleared, nil
+}
+
 // stage writes files (name → bytes) into a new hidden staging folder next to
 // final, syncing each file, and returns the folder.
 func stage(final string, files map[string][]byte) (string, error) {
 	parent := filepath.Dir(final)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("release: create %s: %w: check permissions or choose another --output", parent, err)
-	}
 	dir, err := os.MkdirTemp(parent, ".staging-"+filepath.Base(final)+"-")
 	if err != nil {
 		return "", fmt.Errorf("release: create staging folder in %s: %w: check permissions or free disk space", parent, err)
@@ -47,7 +83,7 @@ func stage(final string, files map[string][]byte) (string, error) {
 }
 
 func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := createFile(path)
 	if err != nil {
 		return err
 	}
@@ -55,10 +91,13 @@ func writeSynced(path string, data []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if s, ok := f.(interface{ Sync() error }); ok {
+		if err := s.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
+	time.Sleep(writeDelay)
 	return f.Close()
 }
 

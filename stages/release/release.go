@@ -70,6 +70,14 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		return err
 	}
 	final := Dir(s.Options.Output, s.Options.Version)
+	unlock, cleared, err := lock(filepath.Dir(final))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if cleared > 0 {
+		st.Notes = append(st.Notes, fmt.Sprintf("release: removed %d staging folder(s) left by an interrupted run", cleared))
+	}
 	staging, err := stage(final, files)
 	if err != nil {
 		return err

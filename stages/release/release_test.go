@@ -7,9 +7,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -306,8 +308,12 @@ func TestPublish(t *testing.T) {
 		t.Error("a published file changed")
 	}
 	entries, _ := os.ReadDir(filepath.Join(out, "releases"))
-	if len(entries) != 1 {
-		t.Errorf("releases/ holds %d entries; want only 0.1.0 (no staging left)", len(entries))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !cmp.Equal(names, []string{".lock", "0.1.0"}) {
+		t.Errorf("releases/ holds %v; want only the lock and 0.1.0 (no staging left)", names)
 	}
 }
 
@@ -331,5 +337,37 @@ func TestSkipAfterFailures(t *testing.T) {
 	}
 	if skip, _ := (Stage{}).Skip(&schemas.State{}); skip {
 		t.Error("Skip with no failures = true")
+	}
+}
+
+// failingFile fails like a full disk after a few bytes.
+type failingFile struct{ n int }
+
+func (f *failingFile) Write(p []byte) (int, error) {
+	if f.n+len(p) > 64 {
+		return 0, syscall.ENOSPC
+	}
+	f.n += len(p)
+	return len(p), nil
+}
+func (f *failingFile) Close() error { return nil }
+
+// TestDiskFull: a write error leaves no staging folder and no version.
+func TestDiskFull(t *testing.T) {
+	orig := createFile
+	defer func() { createFile = orig }()
+	createFile = func(string) (io.WriteCloser, error) { return &failingFile{}, nil }
+	ds, docs := fixture()
+	out := t.TempDir()
+	st := &schemas.State{Dataset: ds, Docs: docs, Sources: fstest.MapFS{"CHANGELOG.md": {Data: []byte("## 0.1.0\n")}}}
+	err := Stage{Options: Options{Output: out, Version: "0.1.0"}}.Run(context.Background(), st)
+	if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "nothing was published") {
+		t.Fatalf("Run on a full disk = %v; want a clear error", err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "releases"))
+	for _, e := range entries {
+		if e.Name() != ".lock" {
+			t.Errorf("left behind: %s", e.Name())
+		}
 	}
 }

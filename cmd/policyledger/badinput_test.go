@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeSource writes a sources folder with one markdown-zh source whose
+// snapshot holds data, pinned to its own hash, plus the given manifest tail.
+func writeSource(t *testing.T, data []byte, extra string) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "snapshots"), 0o755)
+	os.WriteFile(filepath.Join(dir, "snapshots", "doc.md"), data, 0o644)
+	sum := sha256.Sum256(data)
+	manifest := fmt.Sprintf(`dataset: {name: t, title: T}
+sources:
+  - {id: doc, issuer: i, document_type: action_plan, languages: [zh], layout: markdown-zh, licence: l,
+     heading_kinds: [article, section], snapshot: snapshots/doc.md, sha256: %s}
+%s`, hex.EncodeToString(sum[:]), extra)
+	os.WriteFile(filepath.Join(dir, "sources.yaml"), []byte(manifest), 0o644)
+	os.WriteFile(filepath.Join(dir, "CHANGELOG.md"), []byte("## 0.1.0\n"), 0o644)
+	return filepath.Join(dir, "sources.yaml")
+}
+
+const plan = "# 计划\n\n## 第一条 合作\n\n一、加强交流。\n\n二、深化合作。\n"
+
+// TestBadInput feeds each kind of bad input through the command: a one-line
+// error naming the file and the position and what to do, a non-zero exit
+// code, and nothing written.
+func TestBadInput(t *testing.T) {
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range "第一条 合作" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	dup := "  - {id: doc, issuer: i, document_type: d, languages: [zh], layout: markdown-zh, licence: l, heading_kinds: [a], snapshot: snapshots/doc.md, sha256: " + strings.Repeat("0", 64) + "}\n"
+	tests := []struct {
+		name  string
+		data  []byte
+		extra string
+		code  int
+		want  []string
+	}{
+		{"empty file", nil, "", exitFailures, []string{"snapshots/doc.md", "is empty", "re-capture"}},
+		{"binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "", exitFailures, []string{"snapshots/doc.md", "line 1 byte 1", "not valid UTF-8", "convert"}},
+		{"UTF-16 with BOM", utf16, "", exitFailures, []string{"snapshots/doc.md", "line 1 byte 1", "not valid UTF-8"}},
+		{"10 MB single line", bytes.Repeat([]byte("合作"), 10<<20/6), "", exitFailures, []string{"snapshots/doc.md", "line 1 is 10485756 bytes long", "line breaks"}},
+		{"no recognisable structure", []byte("只是一段话。\n\n又一段话。\n"), "", exitFailures, []string{"doc", "no headings or numbered items", "layout"}},
+		{"numbering jump", []byte("## 第一条 甲\n\n一、子。\n\n三、寅。\n"), "", exitFailures, []string{"doc line 5", "numbering jumps from 一、 to 三、"}},
+		{"duplicate source ids", []byte(plan), dup, exitStopped, []string{"sources.yaml", "duplicate id", "sources[0]"}},
+		{"manifest with unknown keys", []byte(plan), "colour: blue\n", exitStopped, []string{"sources.yaml", "line 5", "colour", "known keys"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			manifest := writeSource(t, tt.data, tt.extra)
+			out := t.TempDir()
+			var stderr bytes.Buffer
+			code := run(context.Background(), []string{"run", "--sources", manifest, "--output", out, "--log-level", "error"}, &bytes.Buffer{}, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d; want %d\n%s", code, tt.code, stderr.String())
+			}
+			msg := strings.TrimSpace(stderr.String())
+			if strings.Count(msg, "\n") != 0 || !strings.HasPrefix(msg, "policyledger: ") {
+				t.Errorf("want one line starting with policyledger:, got %q", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not mention %q", msg, w)
+				}
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Errorf("output has %d entries; want nothing written", len(entries))
+			}
+		})
+	}
+}
+
+// TestTolerated: a UTF-8 byte-order mark and CRLF line ends are not errors;
+// the text comes out the same as without them.
+func TestTolerated(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"UTF-8 with BOM": append([]byte("\uFEFF"), plan...),
+		"CRLF":           []byte(strings.ReplaceAll(plan, "\n", "\r\n")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := t.TempDir()
+			var stderr bytes.Buffer
+			if code := run(context.Background(), []string{"run", "--sources", writeSource(t, data, ""), "--output", out, "--log-level", "error"}, &bytes.Buffer{}, &stderr); code != exitOK {
+				t.Fatalf("exit code %d: %s", code, stderr.String())
+			}
+			b, err := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
+			if err != nil || !bytes.Contains(b, []byte("doc/art1/item2")) || bytes.Contains(b, []byte("\r")) || bytes.Contains(b, []byte("\uFEFF")) {
+				t.Errorf("clauses.csv: %v\n%s", err, b)
+			}
+		})
+	}
+}
