@@ -68,4 +68,6 @@ func FuzzWriters(f *testing.F) {
 	})
 }
 
-func csvText(s string) string { return string(bytes.ReplaceAll([]byte(s), []byte("\r\n"), []byte("\n"))) }
+func csvText(s string) string {
+	return string(bytes.ReplaceAll([]byte(s), []byte("\r\n"), []byte("\n")))
+}
