@@ -18,6 +18,9 @@ type Source struct {
 	Languages    []string `yaml:"languages" json:"languages"`
 	// Layout names the grammar the snapshot is written in (see parse).
 	Layout string `yaml:"layout" json:"layout"`
+	// Format is text (the default) or html: a web page whose main text
+	// clean extracts, one line per paragraph, before the layout applies.
+	Format string `yaml:"format" json:"format,omitempty"`
 	// PublishedDate and AdoptedDate are YYYY-MM-DD, only where the source states them.
 	PublishedDate *string `yaml:"published_date" json:"published_date"`
 	AdoptedDate   *string `yaml:"adopted_date" json:"adopted_date"`

@@ -64,7 +64,15 @@ func Document(d schemas.Document) (schemas.Document, error) {
 	if err != nil {
 		return d, fmt.Errorf("clean: %s: %w", d.Source.ID, err)
 	}
-	zh, err := cleanText(d.Source.ID, d.Source.Snapshot, d.Raw, rules)
+	raw := d.Raw
+	if d.Source.Format == "html" {
+		text, err := ExtractHTML(raw)
+		if err != nil {
+			return d, fmt.Errorf("clean: %s: snapshot %s: %w: check that the page holds the document, or capture its text instead", d.Source.ID, d.Source.Snapshot, err)
+		}
+		raw = []byte(text)
+	}
+	zh, err := cleanText(d.Source.ID, d.Source.Snapshot, raw, rules)
 	if err != nil {
 		return d, err
 	}

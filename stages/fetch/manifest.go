@@ -87,6 +87,9 @@ func (m Manifest) validate(name string) error {
 		if s.Layout == "" || s.Issuer == "" || s.DocumentType == "" || s.Licence == "" || len(s.Languages) == 0 {
 			return fmt.Errorf("%s: layout, issuer, document_type, licence and languages are required", where)
 		}
+		if s.Format != "" && s.Format != "text" && s.Format != "html" {
+			return fmt.Errorf("%s: format %q must be text or html", where, s.Format)
+		}
 		if len(s.HeadingKinds) == 0 {
 			return fmt.Errorf("%s: heading_kinds must name the heading ranks, outermost first", where)
 		}

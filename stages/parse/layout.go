@@ -128,6 +128,13 @@ func bilingualRows(docID, text string, lineNumbers []int) ([]token, error) {
 			return nil
 		}
 		cells := strings.Split(line, "|")
+		if len(cells) < 2 && len(toks) == 0 {
+			// A first line without cells is the document's title (a web
+			// page's <h1>, for instance).
+			zh, zs, ze := cell(line, start)
+			toks = append(toks, token{line: lineNumbers[i], zh: zh, zhStart: zs, zhEnd: ze, enStart: -1, enEnd: -1, mdHeading: 1})
+			return nil
+		}
 		if len(cells) < 2 {
 			return fmt.Errorf("parse: %s line %d: row has no '|' separator; layout bilingual-rows expects \"Chinese | English | |\": fix the row or the source's layout", docID, lineNumbers[i])
 		}
