@@ -20,7 +20,7 @@ var DocumentsTable = Table{
 		{"issuer", String, false, "Who issued or adopted the document."},
 		{"document_type", String, false, "Kind of document, e.g. policy_paper, action_plan."},
 		{"languages", StringList, false, "Languages of the text, as BCP 47 codes (zh, en)."},
-		{"layout", String, false, "Name of the grammar the snapshot is written in (bilingual-rows, markdown-zh)."},
+		{"layout", String, false, "Name of the grammar the snapshot is written in: bilingual-rows, markdown-zh or parallel-texts."},
 		{"published_date", Date, true, "Publication date where the source states it; null otherwise (never guessed)."},
 		{"adopted_date", Date, true, "Adoption date where the text states it; null otherwise."},
 		{"posted_at", Timestamp, true, "Posting time printed by the site the snapshot was captured from (site local time, zone not stated); null where absent."},
