@@ -187,7 +187,7 @@ func (g *Glossary) Zh(s string) []string {
 				}
 				j += n
 			}
-			if n, ok := cjkNumber(s[i+size : j]); ok && j > i+size {
+			if n, ok := ChineseNumber(s[i+size : j]); ok && j > i+size {
 				keys = append(keys, "num:"+strconv.Itoa(n))
 			}
 		} else if _, ok := cjkValue(r); ok && (i == 0 || !isCJKNumeralBefore(s, i)) {
@@ -200,7 +200,7 @@ func (g *Glossary) Zh(s string) []string {
 				j += n
 			}
 			if strings.HasPrefix(s[j:], "周年") {
-				if n, ok := cjkNumber(s[i:j]); ok {
+				if n, ok := ChineseNumber(s[i:j]); ok {
 					keys = append(keys, "num:"+strconv.Itoa(n))
 				}
 			}
@@ -355,8 +355,9 @@ func cjkValue(r rune) (int, bool) {
 	return d, ok
 }
 
-// cjkNumber reads a Chinese numeral below 1000.
-func cjkNumber(s string) (int, bool) {
+// ChineseNumber reads a Chinese numeral below 1000 (一, 十, 十七, 二十三,
+// 一百零五); two digits in a row (二二) are not a numeral it reads.
+func ChineseNumber(s string) (int, bool) {
 	total, digit := 0, -1
 	for _, r := range s {
 		switch r {
@@ -373,6 +374,9 @@ func cjkNumber(s string) (int, bool) {
 		default:
 			d, ok := cjkDigit[r]
 			if !ok {
+				return 0, false
+			}
+			if digit > 0 {
 				return 0, false
 			}
 			digit = d

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/policyledger/policyledger/anchors"
 )
 
 // marker is what the start of a line says about its place in the hierarchy.
@@ -35,7 +37,7 @@ func zhMarker(s string) marker {
 	}
 	for rank, re := range []*regexp.Regexp{rank1, rank2, rank3} {
 		if m := re.FindStringSubmatch(s); m != nil {
-			n, ok := chineseNumber(m[2])
+			n, ok := anchors.ChineseNumber(m[2])
 			if !ok {
 				continue
 			}
@@ -57,40 +59,6 @@ func enMarker(s string) marker {
 		}
 	}
 	return marker{rest: s}
-}
-
-var cjkDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-
-// chineseNumber reads a Chinese numeral below 1000 (一, 十, 十七, 二十三, 一百零五).
-func chineseNumber(s string) (int, bool) {
-	total, digit := 0, -1
-	for _, r := range s {
-		switch r {
-		case '十', '百':
-			unit := 10
-			if r == '百' {
-				unit = 100
-			}
-			if digit < 0 {
-				digit = 1
-			}
-			total += digit * unit
-			digit = -1
-		default:
-			d, ok := cjkDigits[r]
-			if !ok {
-				return 0, false
-			}
-			if digit > 0 {
-				return 0, false // two digits in a row: not a numeral we read
-			}
-			digit = d
-		}
-	}
-	if digit > 0 {
-		total += digit
-	}
-	return total, total > 0
 }
 
 var romanValues = map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -216,12 +217,12 @@ func TestStageSkipsFailedDocOnly(t *testing.T) {
 
 func TestNumbers(t *testing.T) {
 	for in, want := range map[string]int{"一": 1, "十": 10, "十七": 17, "二十": 20, "二十三": 23, "一百零五": 105, "九十九": 99} {
-		if got, ok := chineseNumber(in); !ok || got != want {
+		if got, ok := anchors.ChineseNumber(in); !ok || got != want {
 			t.Errorf("chineseNumber(%q) = %d, %v; want %d", in, got, ok, want)
 		}
 	}
 	for _, in := range []string{"", "二二", "零"} {
-		if got, ok := chineseNumber(in); ok {
+		if got, ok := anchors.ChineseNumber(in); ok {
 			t.Errorf("chineseNumber(%q) = %d; want not a number", in, got)
 		}
 	}
