@@ -52,11 +52,21 @@ func rowCounts() map[string]int {
 	return out
 }
 
-// readmeBlocks returns the fenced code blocks of a language in the
-// project README, so that its examples are the ones tested.
+// readmeBlocks returns the fenced code blocks of a language in the project
+// README and in the release's data card, so that their examples are the
+// ones tested.
 func readmeBlocks(t *testing.T, lang string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	var out []string
+	for _, path := range []string{filepath.Join("..", "README.md"), filepath.Join(releaseDir, "README.md")} {
+		out = append(out, blocks(t, path, lang)...)
+	}
+	return out
+}
+
+func blocks(t *testing.T, path, lang string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +76,7 @@ func readmeBlocks(t *testing.T, lang string) []string {
 		out = append(out, m[1])
 	}
 	if len(out) == 0 {
-		t.Fatalf("README.md has no %s example", lang)
+		t.Fatalf("%s has no %s example", path, lang)
 	}
 	return out
 }
