@@ -98,16 +98,27 @@ A release is built in a hidden staging folder and published by one rename. If
 the version folder exists already, identical bytes make the run a no-op and
 different bytes are refused: bump --version.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd.Flags())
-			if err != nil {
-				return err
-			}
-			return runPipeline(cmd, cfg)
-		},
+		RunE: pipelineRun(""),
 	}
 	addFlags(cmd.Flags())
 	return cmd
+}
+
+// pipelineRun is the body of the commands that run the pipeline; a command
+// that always stops after one stage names it.
+func pipelineRun(until string) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		if until != "" {
+			if err := cmd.Flags().Set("until", until); err != nil {
+				return err
+			}
+		}
+		cfg, err := loadConfig(cmd.Flags())
+		if err != nil {
+			return err
+		}
+		return runPipeline(cmd, cfg)
+	}
 }
 
 func runPipeline(cmd *cobra.Command, cfg Config) error {
@@ -201,16 +212,7 @@ source that has a url: a body that differs from the pin is written as a new snap
 to the old one and reported; nothing is overwritten, and the pin moves only with
 --accept-changes.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cmd.Flags().Set("until", "fetch"); err != nil {
-				return err
-			}
-			cfg, err := loadConfig(cmd.Flags())
-			if err != nil {
-				return err
-			}
-			return runPipeline(cmd, cfg)
-		},
+		RunE: pipelineRun("fetch"),
 	}
 	addFlags(cmd.Flags())
 	return cmd
