@@ -344,7 +344,7 @@ func canonNumber(n string) string {
 	return t
 }
 
-var cjkDigit = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+var cjkDigit = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '兩': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 
 // cjkValue reports whether r is a Chinese numeral character.
 func cjkValue(r rune) (int, bool) {

@@ -93,9 +93,14 @@ type Document struct {
 	TruncationNote    *string   `json:"truncation_note,omitempty"`
 	TruncationLink    *string   `json:"truncation_link,omitempty"`
 
-	// Filled by parse.
-	ParsedTitle *string  `json:"parsed_title,omitempty"`
-	Clauses     []Clause `json:"clauses,omitempty"`
+	// Filled by parse. Layout is the layout the text was read with (the
+	// manifest's, or the one auto detection chose, with LayoutReason saying
+	// why); GrammarVersion the heading grammar's version.
+	Layout         string   `json:"layout,omitempty"`
+	LayoutReason   string   `json:"layout_reason,omitempty"`
+	GrammarVersion string   `json:"grammar_version,omitempty"`
+	ParsedTitle    *string  `json:"parsed_title,omitempty"`
+	Clauses        []Clause `json:"clauses,omitempty"`
 
 	// Filled by align.
 	Sentences []Sentence `json:"sentences,omitempty"`

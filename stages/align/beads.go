@@ -49,6 +49,15 @@ var shapes = []bead{
 	{1, 0, 0.005}, {0, 1, 0.005},
 }
 
+// shapeMoves are the shapes as moves of Path.
+var shapeMoves = func() []Move {
+	out := make([]Move, len(shapes))
+	for i, b := range shapes {
+		out[i] = Move{b.zh, b.en}
+	}
+	return out
+}()
+
 // Bead is one aligned group: sentence index ranges [Start, End) on each
 // side, its posterior probability, its length-model probability and the
 // anchors both sides share.
@@ -180,75 +189,17 @@ func (a *Aligner) cost(p *paragraph, b bead, i, j int) float64 {
 // Beads aligns the given sentences and returns the best sequence of beads
 // with their posterior scores.
 func (a *Aligner) Beads(zh, en []string) []Bead {
-	n, m := len(zh), len(en)
 	p := a.prepare(zh, en)
-	w := m + 1
-	inf := math.Inf(1)
-	ns := len(shapes)
-	costs := make([]float64, (n+1)*w*ns)
-	fwd, vit := make([]float64, (n+1)*w), make([]float64, (n+1)*w)
-	back := make([]int8, (n+1)*w)
-	for i := range fwd {
-		fwd[i], vit[i] = inf, inf
-	}
-	fwd[0], vit[0] = 0, 0
-	for i := 0; i <= n; i++ {
-		for j := 0; j <= m; j++ {
-			at := i*w + j
-			for k, b := range shapes {
-				ni, nj := i+b.zh, j+b.en
-				if ni > n || nj > m {
-					costs[at*ns+k] = inf
-					continue
-				}
-				c := a.cost(p, b, i, j)
-				costs[at*ns+k] = c
-				if vit[at] == inf {
-					continue
-				}
-				to := ni*w + nj
-				if v := vit[at] + c; v < vit[to] {
-					vit[to], back[to] = v, int8(k)
-				}
-				fwd[to] = logAddCost(fwd[to], fwd[at]+c)
-			}
-		}
-	}
-	bwd := make([]float64, (n+1)*w)
-	for i := range bwd {
-		bwd[i] = inf
-	}
-	bwd[n*w+m] = 0
-	for i := n; i >= 0; i-- {
-		for j := m; j >= 0; j-- {
-			at := i*w + j
-			for k, b := range shapes {
-				c := costs[at*ns+k]
-				if c == inf {
-					continue
-				}
-				bwd[at] = logAddCost(bwd[at], c+bwd[(i+b.zh)*w+j+b.en])
-			}
-		}
-	}
-	total := fwd[n*w+m]
-	var out []Bead
-	for i, j := n, m; i > 0 || j > 0; {
-		k := back[i*w+j]
-		b := shapes[k]
-		pi, pj := i-b.zh, j-b.en
-		c := costs[(pi*w+pj)*ns+int(k)]
-		bd := Bead{Zh: segment.Span{Start: pi, End: i}, En: segment.Span{Start: pj, End: j}, Score: round4(math.Exp(-(fwd[pi*w+pj] + c + bwd[i*w+j] - total)))}
+	steps := Path(len(zh), len(en), shapeMoves, func(i, j, k int) float64 { return a.cost(p, shapes[k], i, j) }, true)
+	out := make([]Bead, len(steps))
+	for x, st := range steps {
+		b := shapes[st.Move]
+		bd := Bead{Zh: st.Zh, En: st.En, Score: st.Posterior}
 		if b.zh > 0 && b.en > 0 {
-			bd.LengthScore = round4(lengthProb(sum(p.zl[pi:i]), sum(p.el[pj:j]), a.Model))
+			bd.LengthScore = round4(lengthProb(sum(p.zl[st.Zh.Start:st.Zh.End]), sum(p.el[st.En.Start:st.En.End]), a.Model))
 		}
-		bd.Anchors = p.shared(pi, i, pj, j)
-		bd.Score = math.Min(bd.Score, 1)
-		out = append(out, bd)
-		i, j = pi, pj
-	}
-	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
-		out[l], out[r] = out[r], out[l]
+		bd.Anchors = p.shared(st.Zh.Start, st.Zh.End, st.En.Start, st.En.End)
+		out[x] = bd
 	}
 	return out
 }

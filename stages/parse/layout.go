@@ -1,119 +1,168 @@
 package parse
 
 import (
+	"bytes"
+	_ "embed"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/stages/align"
 )
 
-// token is one content line of a cleaned text: its Chinese and (for
-// bilingual layouts) English cells, with their code-point offsets in the
-// cleaned text.
-type token struct {
-	line       int // 1-based snapshot line
-	zh, en     string
-	zhStart    int
-	zhEnd      int
-	enStart    int // -1 without English
-	enEnd      int
-	mdHeading  int // number of leading '#' in markdown layouts, else 0
-	firstToken bool
+//go:embed layouts.yaml
+var layoutsYAML []byte
+
+// Layout is one entry of layouts.yaml: a family of line grammar and its
+// settings.
+type Layout struct {
+	Name      string   `yaml:"-"`
+	Family    string   `yaml:"family"`
+	Separator string   `yaml:"separator"`
+	Order     Order    `yaml:"order"`
+	Lang      string   `yaml:"lang"`
+	Doc       string   `yaml:"doc"`
+	_         struct{} `yaml:"-"`
 }
 
-// tokenizer turns a cleaned document into tokens, one per row of content,
-// with warnings about rows it had to guess at.
-type tokenizer func(d schemas.Document, g *anchors.Glossary) ([]token, []string, error)
+// Order is which language comes first; nil means decide from the text.
+type Order []string
 
-// layouts are the grammars the parser knows. A source names one in its
-// manifest entry; a new layout is a new tokenizer here.
-var layouts = map[string]tokenizer{
-	// One row per paragraph or heading: "Chinese | English | |".
-	"bilingual-rows": func(d schemas.Document, _ *anchors.Glossary) ([]token, []string, error) {
-		t, err := bilingualRows(d.Source.ID, d.Text, d.LineNumbers)
-		return t, nil, err
-	},
-	// Chinese Markdown: headings with any number of '#', numbered items,
-	// paragraphs separated by blank lines.
-	"markdown-zh": func(d schemas.Document, _ *anchors.Glossary) ([]token, []string, error) {
-		t, err := markdownZh(d.Source.ID, d.Text, d.LineNumbers)
-		return t, nil, err
-	},
-	// Chinese and English as two texts (snapshot and snapshot_en), one
-	// paragraph or heading per line (Markdown heading marks allowed); rows
-	// are paired by PairParagraphs.
-	"parallel-texts": parallelTexts,
+// UnmarshalYAML reads [zh, en], [en, zh] or auto.
+func (o *Order) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value == "auto" {
+		*o = nil
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	if len(list) != 2 || !(list[0] == "zh" && list[1] == "en" || list[0] == "en" && list[1] == "zh") {
+		return fmt.Errorf("line %d: order must be [zh, en], [en, zh] or auto", n.Line)
+	}
+	*o = list
+	return nil
 }
 
-// parallelTexts tokenizes both texts and pairs their lines into rows.
-func parallelTexts(d schemas.Document, g *anchors.Glossary) ([]token, []string, error) {
-	if d.TextEn == "" {
-		return nil, nil, fmt.Errorf("parse: %s: layout parallel-texts needs an English text: set snapshot_en and sha256_en in sources.yaml", d.Source.ID)
+func (o Order) first() string {
+	if len(o) == 0 {
+		return ""
 	}
-	zt, err := markdownZh(d.Source.ID, d.Text, d.LineNumbers)
-	if err != nil {
-		return nil, nil, err
+	return o[0]
+}
+
+// LayoutSet is layouts.yaml.
+type LayoutSet struct {
+	Version string            `yaml:"version"`
+	Layouts map[string]Layout `yaml:"layouts"`
+}
+
+// families are the line grammars, in code; layouts are data.
+var families = map[string]func(l Layout, d schemas.Document, g *Grammar, gl *anchors.Glossary) ([]token, []string, error){
+	"rows":        rowsFamily,
+	"interleaved": interleavedFamily,
+	"same-line":   sameLineFamily,
+	"parallel":    parallelFamily,
+	"monolingual": monolingualFamily,
+}
+
+// ParseLayouts reads a layouts file; name is used in errors.
+func ParseLayouts(name string, data []byte) (*LayoutSet, error) {
+	var ls LayoutSet
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&ls); err != nil {
+		return nil, fmt.Errorf("parse: layouts %s: %s", name, strings.Join(strings.Fields(err.Error()), " "))
 	}
-	et, err := markdownZh(d.Source.ID, d.TextEn, d.LineNumbersEn)
-	if err != nil {
-		return nil, nil, err
-	}
-	zh, en := make([]string, len(zt)), make([]string, len(et))
-	for i, t := range zt {
-		zh[i] = t.zh
-	}
-	for i, t := range et {
-		en[i] = t.zh
-	}
-	var toks []token
-	var warnings []string
-	for _, r := range PairParagraphs(zh, en, g) {
-		switch {
-		case r.En < 0:
-			t := zt[r.Zh]
-			warnings = append(warnings, fmt.Sprintf("parse: line %d: no English line pairs with %.20q", t.line, t.zh))
-			toks = append(toks, t)
-		case r.Zh < 0:
-			e := et[r.En]
-			warnings = append(warnings, fmt.Sprintf("parse: English line %d has no Chinese counterpart: %.30q", e.line, e.zh))
-			toks = append(toks, token{line: e.line, zhStart: -1, zhEnd: -1, en: e.zh, enStart: e.zhStart, enEnd: e.zhEnd})
-		default:
-			t, e := zt[r.Zh], et[r.En]
-			t.en, t.enStart, t.enEnd = e.zh, e.zhStart, e.zhEnd
-			toks = append(toks, t)
+	for n, l := range ls.Layouts {
+		if _, ok := families[l.Family]; !ok {
+			return nil, fmt.Errorf("parse: layouts %s: layout %s: family %q is not one of rows, interleaved, same-line, parallel, monolingual", name, n, l.Family)
 		}
+		if l.Family == "rows" && l.Separator == "" {
+			return nil, fmt.Errorf("parse: layouts %s: layout %s: rows need a separator", name, n)
+		}
+		if l.Family == "monolingual" && l.Lang != "zh" && l.Lang != "en" {
+			return nil, fmt.Errorf("parse: layouts %s: layout %s: lang must be zh or en", name, n)
+		}
+		l.Name = n
+		ls.Layouts[n] = l
 	}
-	return toks, warnings, nil
+	return &ls, nil
 }
 
-// Layouts lists the known layout names, sorted.
+// DefaultLayouts is the embedded layouts.yaml.
+var DefaultLayouts = func() *LayoutSet {
+	ls, err := ParseLayouts("layouts.yaml", layoutsYAML)
+	if err != nil {
+		panic(err)
+	}
+	return ls
+}()
+
+// Layouts lists the known layout names, sorted, with auto.
 func Layouts() []string {
-	names := make([]string, 0, len(layouts))
-	for k := range layouts {
+	names := []string{"auto"}
+	for k := range DefaultLayouts.Layouts {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	return names
 }
 
-// lines yields each line of text with its code-point offset.
-func eachLine(text string, fn func(i int, line string, start int) error) error {
-	start := 0
-	for i, line := range strings.Split(text, "\n") {
-		if err := fn(i, line, start); err != nil {
-			return err
-		}
-		start += utf8.RuneCountInString(line) + 1
-	}
-	return nil
+// token is one content row of a cleaned text: its Chinese and English
+// parts, with their code-point offsets in the cleaned text(s).
+type token struct {
+	line      int // 1-based snapshot line
+	zh, en    string
+	zhStart   int // -1 without Chinese
+	zhEnd     int
+	enStart   int // -1 without English
+	enEnd     int
+	mdHeading int // number of leading '#', else 0
 }
 
-// cell returns s[a:b] trimmed, with the code-point offsets of the trimmed
-// part, given that s starts at code point base.
+// textLine is one non-blank line of a cleaned text, Markdown heading marks
+// taken off.
+type textLine struct {
+	no        int    // snapshot line
+	text      string // trimmed
+	start     int    // code-point offset of text in the cleaned text
+	mdHeading int
+}
+
+var mdHeading = regexp.MustCompile(`^(#{1,6})\s+`)
+
+// contentLines splits a cleaned text into its non-blank lines.
+func contentLines(text string, lineNumbers []int) []textLine {
+	var out []textLine
+	start := 0
+	for i, line := range strings.Split(text, "\n") {
+		next := start + utf8.RuneCountInString(line) + 1
+		level := 0
+		body, at := line, start
+		if m := mdHeading.FindStringSubmatch(body); m != nil {
+			level = len(m[1])
+			at += utf8.RuneCountInString(m[0])
+			body = body[len(m[0]):]
+		}
+		t, s, _ := cell(body, at)
+		if t != "" {
+			out = append(out, textLine{no: lineNumbers[i], text: t, start: s, mdHeading: level})
+		}
+		start = next
+	}
+	return out
+}
+
+// cell returns s trimmed, with the code-point offsets of the trimmed part,
+// given that s starts at code point base.
 func cell(s string, base int) (string, int, int) {
 	lead := len(s) - len(strings.TrimLeft(s, " \t\u3000"))
 	t := strings.TrimSpace(s)
@@ -121,63 +170,247 @@ func cell(s string, base int) (string, int, int) {
 	return t, start, start + utf8.RuneCountInString(t)
 }
 
-func bilingualRows(docID, text string, lineNumbers []int) ([]token, error) {
-	var toks []token
-	err := eachLine(text, func(i int, line string, start int) error {
-		if strings.TrimSpace(line) == "" {
-			return nil
-		}
-		cells := strings.Split(line, "|")
-		if len(cells) < 2 && len(toks) == 0 {
-			// A first line without cells is the document's title (a web
-			// page's <h1>, for instance).
-			zh, zs, ze := cell(line, start)
-			toks = append(toks, token{line: lineNumbers[i], zh: zh, zhStart: zs, zhEnd: ze, enStart: -1, enEnd: -1, mdHeading: 1})
-			return nil
-		}
-		if len(cells) < 2 {
-			return fmt.Errorf("parse: %s line %d: row has no '|' separator; layout bilingual-rows expects \"Chinese | English | |\": fix the row or the source's layout", docID, lineNumbers[i])
-		}
-		for _, extra := range cells[2:] {
-			if strings.TrimSpace(extra) != "" {
-				return fmt.Errorf("parse: %s line %d: row has more than two non-empty cells; layout bilingual-rows expects \"Chinese | English | |\": fix the row", docID, lineNumbers[i])
-			}
-		}
-		zh, zs, ze := cell(cells[0], start)
-		en, es, ee := cell(cells[1], start+utf8.RuneCountInString(cells[0])+1)
-		if zh == "" {
-			return fmt.Errorf("parse: %s line %d: row has no Chinese cell: fix the row", docID, lineNumbers[i])
-		}
-		t := token{line: lineNumbers[i], zh: zh, zhStart: zs, zhEnd: ze, en: en, enStart: es, enEnd: ee}
-		if en == "" {
-			t.enStart, t.enEnd = -1, -1
-		}
-		toks = append(toks, t)
-		return nil
-	})
-	return toks, err
+// sub is the part [a,b) (bytes) of line l, trimmed, with code-point offsets.
+func (l textLine) sub(a, b int) (string, int, int) {
+	return cell(l.text[a:b], l.start+utf8.RuneCountInString(l.text[:a]))
 }
 
-var mdHeading = regexp.MustCompile(`^(#{1,6})\s+`)
+func zhToken(l textLine) token {
+	return token{line: l.no, zh: l.text, zhStart: l.start, zhEnd: l.start + utf8.RuneCountInString(l.text), enStart: -1, enEnd: -1, mdHeading: l.mdHeading}
+}
 
-func markdownZh(docID, text string, lineNumbers []int) ([]token, error) {
+func enToken(l textLine) token {
+	return token{line: l.no, en: l.text, enStart: l.start, enEnd: l.start + utf8.RuneCountInString(l.text), zhStart: -1, zhEnd: -1, mdHeading: l.mdHeading}
+}
+
+func mixedToken(l textLine, sp split) token {
+	t := token{line: l.no, mdHeading: l.mdHeading}
+	t.zh, t.zhStart, t.zhEnd = l.sub(sp.zhStart, sp.zhEnd)
+	t.en, t.enStart, t.enEnd = l.sub(sp.enStart, sp.enEnd)
+	return t
+}
+
+func monolingualFamily(l Layout, d schemas.Document, _ *Grammar, _ *anchors.Glossary) ([]token, []string, error) {
 	var toks []token
-	err := eachLine(text, func(i int, line string, start int) error {
-		if strings.TrimSpace(line) == "" {
-			return nil
+	for _, line := range contentLines(d.Text, d.LineNumbers) {
+		if l.Lang == "en" {
+			toks = append(toks, enToken(line))
+		} else {
+			toks = append(toks, zhToken(line))
 		}
-		level := 0
-		if m := mdHeading.FindStringSubmatch(line); m != nil {
-			level = len(m[1])
-			start += utf8.RuneCountInString(m[0])
-			line = line[len(m[0]):]
+	}
+	return toks, nil, nil
+}
+
+func rowsFamily(l Layout, d schemas.Document, _ *Grammar, _ *anchors.Glossary) ([]token, []string, error) {
+	id := d.Source.ID
+	var toks []token
+	var warnings []string
+	for _, line := range contentLines(d.Text, d.LineNumbers) {
+		cells := strings.Split(line.text, l.Separator)
+		for len(cells) > 1 && strings.TrimSpace(cells[len(cells)-1]) == "" {
+			cells = cells[:len(cells)-1]
 		}
-		zh, zs, ze := cell(line, start)
-		if zh == "" {
-			return nil
+		if len(cells) < 2 && strings.Count(line.text, l.Separator) == 0 {
+			if len(toks) == 0 {
+				// A first line without cells is the document's title (a
+				// web page's <h1>, for instance).
+				t := zhToken(line)
+				if h, _ := counts(line.text); h == 0 {
+					t = enToken(line)
+				}
+				t.mdHeading = 1
+				toks = append(toks, t)
+				continue
+			}
+			return nil, nil, fmt.Errorf("parse: %s line %d: row has no '%s' separator; layout %s expects %s: fix the row or the source's layout (or try layout: auto)", id, line.no, strings.ReplaceAll(l.Separator, "\t", `\t`), l.Name, l.Doc)
 		}
-		toks = append(toks, token{line: lineNumbers[i], zh: zh, zhStart: zs, zhEnd: ze, enStart: -1, enEnd: -1, mdHeading: level})
-		return nil
-	})
-	return toks, err
+		if len(cells) > 2 {
+			return nil, nil, fmt.Errorf("parse: %s line %d: row has more than two non-empty cells (%d); layout %s expects %s: fix the row", id, line.no, len(cells), l.Name, l.Doc)
+		}
+		// Byte offsets of each cell in the line.
+		a0, a1 := 0, len(cells[0])
+		b0, b1 := a1+len(l.Separator), a1+len(l.Separator)
+		if len(cells) == 2 {
+			b1 = b0 + len(cells[1])
+		}
+		first, second := "zh", "en"
+		if o := l.Order.first(); o == "en" {
+			first, second = "en", "zh"
+		} else if o == "" {
+			// Each row by its script: the cell with Chinese characters is
+			// the Chinese one.
+			if h0, _ := counts(cells[0]); h0 == 0 {
+				if h1, _ := counts(line.text[b0:b1]); h1 > 0 {
+					first, second = "en", "zh"
+				}
+			}
+		}
+		t := token{line: line.no, zhStart: -1, zhEnd: -1, enStart: -1, enEnd: -1, mdHeading: line.mdHeading}
+		for _, c := range []struct {
+			lang string
+			a, b int
+		}{{first, a0, a1}, {second, b0, b1}} {
+			text, s, e := line.sub(c.a, c.b)
+			if text == "" {
+				continue
+			}
+			if c.lang == "zh" {
+				t.zh, t.zhStart, t.zhEnd = text, s, e
+			} else {
+				t.en, t.enStart, t.enEnd = text, s, e
+			}
+		}
+		if h, _ := counts(t.zh); t.zh != "" && h == 0 {
+			if he, _ := counts(t.en); he > 0 {
+				return nil, nil, fmt.Errorf("parse: %s line %d: the cell layout %s reads as Chinese has no Chinese characters and the other cell has: the columns are the other way round; use layout %s or auto", id, line.no, l.Name, swapped(l))
+			}
+		}
+		if t.zh == "" && t.en == "" {
+			continue
+		}
+		toks = append(toks, t)
+	}
+	return toks, warnings, nil
+}
+
+func swapped(l Layout) string {
+	if l.Order.first() == "en" {
+		return "bilingual-rows"
+	}
+	return "bilingual-rows-en-first"
+}
+
+// detectOrder decides which language comes first in an interleaved text:
+// the first line of one script that is followed by a line of the other.
+func detectOrder(lines []textLine) string {
+	for i := 0; i+1 < len(lines); i++ {
+		a, _ := classify(lines[i].text, "")
+		b, _ := classify(lines[i+1].text, "")
+		if a == scriptZh && b == scriptEn {
+			return "zh"
+		}
+		if a == scriptEn && b == scriptZh {
+			return "en"
+		}
+	}
+	return "zh"
+}
+
+func interleavedFamily(l Layout, d schemas.Document, _ *Grammar, _ *anchors.Glossary) ([]token, []string, error) {
+	lines := contentLines(d.Text, d.LineNumbers)
+	first := l.Order.first()
+	if first == "" {
+		first = detectOrder(lines)
+	}
+	var toks []token
+	var open *token // a first-language line waiting for its translation
+	flush := func() {
+		if open != nil {
+			toks = append(toks, *open)
+			open = nil
+		}
+	}
+	for _, line := range lines {
+		sc, sp := classify(line.text, first)
+		switch {
+		case sc == scriptMixed:
+			flush()
+			toks = append(toks, mixedToken(line, sp))
+		case sc == scriptEn && first == "zh", sc == scriptZh && first == "en":
+			// The second language: the translation of the open line, or a
+			// line without counterpart.
+			t := enToken(line)
+			if sc == scriptZh {
+				t = zhToken(line)
+			}
+			if open != nil {
+				if sc == scriptEn {
+					open.en, open.enStart, open.enEnd = t.en, t.enStart, t.enEnd
+				} else {
+					open.zh, open.zhStart, open.zhEnd = t.zh, t.zhStart, t.zhEnd
+				}
+				open.mdHeading = max(open.mdHeading, t.mdHeading)
+				flush()
+				continue
+			}
+			toks = append(toks, t)
+		default:
+			flush()
+			t := zhToken(line)
+			if first == "en" && sc != scriptZh {
+				t = enToken(line)
+			}
+			open = &t
+		}
+	}
+	flush()
+	return toks, nil, nil
+}
+
+func sameLineFamily(l Layout, d schemas.Document, _ *Grammar, _ *anchors.Glossary) ([]token, []string, error) {
+	lines := contentLines(d.Text, d.LineNumbers)
+	first := l.Order.first()
+	if first == "" {
+		// The order most lines split in.
+		zhFirst, enFirst := 0, 0
+		for _, line := range lines {
+			if _, ok := splitZhEn(line.text); ok {
+				zhFirst++
+			}
+			if _, ok := splitEnZh(line.text); ok {
+				enFirst++
+			}
+		}
+		first = "zh"
+		if enFirst > zhFirst {
+			first = "en"
+		}
+	}
+	var toks []token
+	for _, line := range lines {
+		switch sc, sp := classify(line.text, first); sc {
+		case scriptMixed:
+			toks = append(toks, mixedToken(line, sp))
+		case scriptEn:
+			toks = append(toks, enToken(line))
+		default:
+			toks = append(toks, zhToken(line))
+		}
+	}
+	return toks, nil, nil
+}
+
+// parallelFamily reads both texts line by line and pairs their lines into
+// rows.
+func parallelFamily(_ Layout, d schemas.Document, g *Grammar, gl *anchors.Glossary) ([]token, []string, error) {
+	if d.TextEn == "" {
+		return nil, nil, fmt.Errorf("parse: %s: layout parallel-texts needs an English text: set snapshot_en and sha256_en in sources.yaml", d.Source.ID)
+	}
+	zl, el := contentLines(d.Text, d.LineNumbers), contentLines(d.TextEn, d.LineNumbersEn)
+	zh, en := make([]align.Line, len(zl)), make([]align.Line, len(el))
+	for i, t := range zl {
+		m := g.zhMarker(t.text)
+		zh[i] = align.Line{Text: t.text, Rank: m.rank, Number: m.number}
+	}
+	for i, t := range el {
+		m := g.enMarker(t.text)
+		en[i] = align.Line{Text: t.text, Rank: m.rank, Number: m.number}
+	}
+	var toks []token
+	var warnings []string
+	for _, r := range align.PairLines(zh, en, gl) {
+		switch {
+		case r.En < 0:
+			toks = append(toks, zhToken(zl[r.Zh]))
+		case r.Zh < 0:
+			toks = append(toks, enToken(el[r.En]))
+		default:
+			t, e := zhToken(zl[r.Zh]), enToken(el[r.En])
+			t.en, t.enStart, t.enEnd = e.en, e.enStart, e.enEnd
+			t.mdHeading = max(t.mdHeading, e.mdHeading)
+			toks = append(toks, t)
+		}
+	}
+	return toks, warnings, nil
 }

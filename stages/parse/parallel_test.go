@@ -7,6 +7,7 @@ import (
 
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/align"
 )
 
 // splitSnapshot reads the policy paper's bilingual rows from the snapshot
@@ -29,6 +30,20 @@ func splitSnapshot(t *testing.T) (zh, en []string) {
 	return zh, en
 }
 
+// pairLines pairs two texts' lines the way layout parallel-texts does.
+func pairLines(zh, en []string, g *anchors.Glossary) []align.Row {
+	zl, el := make([]align.Line, len(zh)), make([]align.Line, len(en))
+	for i, s := range zh {
+		m := DefaultGrammar.zhMarker(s)
+		zl[i] = align.Line{Text: s, Rank: m.rank, Number: m.number}
+	}
+	for i, s := range en {
+		m := DefaultGrammar.enMarker(s)
+		el[i] = align.Line{Text: s, Rank: m.rank, Number: m.number}
+	}
+	return align.PairLines(zl, el, g)
+}
+
 func glossary(t *testing.T) *anchors.Glossary {
 	terms, err := anchors.Load(sources.FS())
 	if err != nil {
@@ -42,7 +57,7 @@ func TestPairParagraphsRecoversRows(t *testing.T) {
 	if len(zh) != 132 {
 		t.Fatalf("snapshot has %d rows; want 132", len(zh))
 	}
-	rows := PairParagraphs(zh, en, glossary(t))
+	rows := pairLines(zh, en, glossary(t))
 	for i, r := range rows {
 		if r.Zh != i || r.En != i {
 			t.Fatalf("row %d paired as %+v; want %d-%d (got %d rows)", i, r, i, i, len(rows))
@@ -66,14 +81,14 @@ func TestPairParagraphsDeletion(t *testing.T) {
 	var misses []int
 	for del := range en {
 		cut := append(append([]string{}, en[:del]...), en[del+1:]...)
-		rows := PairParagraphs(zh, cut, g)
+		rows := pairLines(zh, cut, g)
 		if len(rows) != len(zh) {
 			t.Errorf("deleting English %d: %d rows; want %d", del, len(rows), len(zh))
 			continue
 		}
 		gaps, exact := 0, true
 		for i, r := range rows {
-			want := Row{i, i}
+			want := align.Row{Zh: i, En: i}
 			switch {
 			case i == del:
 				want.En = -1

@@ -49,33 +49,38 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 	})
 }
 
-// Document parses one cleaned document into clauses. It is pure; g (which
-// may be nil) is used only to pair lines of separate texts.
-func Document(d schemas.Document, g *anchors.Glossary) (schemas.Document, error) {
+// Document parses one cleaned document into clauses with the embedded
+// grammar and layouts. It is pure; gl (which may be nil) is used only to pair
+// lines of separate texts.
+func Document(d schemas.Document, gl *anchors.Glossary) (schemas.Document, error) {
+	return DocumentWith(d, DefaultGrammar, DefaultLayouts, gl)
+}
+
+// DocumentWith parses one cleaned document with the given grammar and
+// layouts.
+func DocumentWith(d schemas.Document, g *Grammar, ls *LayoutSet, gl *anchors.Glossary) (schemas.Document, error) {
 	id := d.Source.ID
-	tokenize, ok := layouts[d.Source.Layout]
+	name, reason := d.Source.Layout, ""
+	if name == "" || name == "auto" {
+		name, reason = Detect(d)
+	}
+	l, ok := ls.Layouts[name]
 	if !ok {
 		return d, fmt.Errorf("parse: %s: unknown layout %q (known: %s): set layout in sources.yaml", id, d.Source.Layout, strings.Join(Layouts(), ", "))
 	}
-	toks, warnings, err := tokenize(d, g)
+	d.Layout, d.LayoutReason, d.GrammarVersion = name, reason, g.Version
+	toks, warnings, err := families[l.Family](l, d, g, gl)
 	if err != nil {
 		return d, err
 	}
 	d.Warnings = append(d.Warnings, warnings...)
-	if len(toks) > 0 && toks[0].mdHeading == 1 && zhMarker(toks[0].zh).rank == 0 {
-		title := toks[0].zh
-		d.ParsedTitle = &title
-		if d.Source.TitleZh != nil && *d.Source.TitleZh != title {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("parse: line %d: title %q differs from the manifest's title_zh %q", toks[0].line, title, *d.Source.TitleZh))
-		}
-		toks = toks[1:]
-	}
-	b := builder{doc: d, ids: map[string]int{}, numbers: map[string]int{}, paras: map[string]int{}}
+	b := builder{doc: d, g: g, lang: primary(d.Source), ids: map[string]int{}, numbers: map[string]int{}, paras: map[string]int{}}
+	toks = b.title(toks)
 	if err := b.build(toks); err != nil {
 		return d, err
 	}
 	if b.numbered == 0 {
-		return d, fmt.Errorf("parse: %s: no headings or numbered items in %d lines of layout %s: the text has no structure this layout recognises; check the snapshot and the layout in sources.yaml", id, len(toks), d.Source.Layout)
+		return d, fmt.Errorf("parse: %s: no headings or numbered items in %d lines of layout %s: the text has no structure this layout recognises; check the snapshot and the layout in sources.yaml (or try layout: auto)", id, len(toks), name)
 	}
 	if d.Truncated {
 		for i := len(b.clauses) - 1; i >= 0; i-- {
@@ -86,20 +91,38 @@ func Document(d schemas.Document, g *anchors.Glossary) (schemas.Document, error)
 		}
 	}
 	d.Clauses = b.clauses
+	d.ParsedTitle = b.parsedTitle
 	d.Warnings = append(d.Warnings, b.warnings...)
 	return d, nil
 }
 
+// primary is the language a document's structure is read from: Chinese
+// where the document has Chinese, else English.
+func primary(s schemas.Source) string {
+	for _, l := range s.Languages {
+		if l == "zh" {
+			return "zh"
+		}
+	}
+	if len(s.Languages) > 0 {
+		return s.Languages[0]
+	}
+	return "zh"
+}
+
 // builder walks the tokens once, keeping a stack of open headings.
 type builder struct {
-	doc      schemas.Document
-	clauses  []schemas.Clause
-	stack    []open
-	ids      map[string]int // clause id → index, for uniqueness
-	numbers  map[string]int // parent id + rank → last number seen
-	paras    map[string]int // parent id → paragraphs so far
-	numbered int            // numbered lines seen
-	warnings []string
+	doc         schemas.Document
+	g           *Grammar
+	lang        string // the primary language
+	clauses     []schemas.Clause
+	stack       []open
+	ids         map[string]int // clause id → index, for uniqueness
+	numbers     map[string]int // parent id + rank → last number seen
+	paras       map[string]int // parent id → paragraphs so far
+	numbered    int            // numbered lines seen
+	warnings    []string
+	parsedTitle *string
 }
 
 type open struct {
@@ -107,11 +130,47 @@ type open struct {
 	index int // into clauses
 }
 
+// text is a token's primary-language text.
+func (b *builder) text(t token) string {
+	if b.lang == "en" {
+		return t.en
+	}
+	return t.zh
+}
+
+func (b *builder) marker(t token) marker { return b.g.marker(b.lang, b.text(t)) }
+
+// title takes the document's title off the front of the tokens: a first
+// line marked as a top-level Markdown heading, or one that repeats the
+// manifest's title.
+func (b *builder) title(toks []token) []token {
+	if len(toks) == 0 {
+		return toks
+	}
+	t, src := toks[0], b.doc.Source
+	if b.marker(t).rank != 0 {
+		return toks
+	}
+	same := func(a string, m *string) bool { return m != nil && a != "" && norm(a) == norm(*m) }
+	if t.mdHeading != 1 && !same(t.zh, src.TitleZh) && !same(t.en, src.TitleEn) {
+		return toks
+	}
+	title := b.text(t)
+	b.parsedTitle = &title
+	if b.lang == "zh" && src.TitleZh != nil && t.zh != "" && !same(t.zh, src.TitleZh) {
+		b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: title %q differs from the manifest's title_zh %q", t.line, t.zh, *src.TitleZh))
+	}
+	return toks[1:]
+}
+
+// norm folds spaces, for comparing titles.
+func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 func (b *builder) build(toks []token) error {
 	id := b.doc.Source.ID
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		m := zhMarker(t.zh)
+		m := b.marker(t)
 		if m.rank == 0 {
 			b.add(t, t, schemas.Clause{Kind: "paragraph", TextZh: t.zh, TextEn: t.en})
 			continue
@@ -124,35 +183,46 @@ func (b *builder) build(toks []token) error {
 			key := fmt.Sprintf("%s#%d", parent, m.rank)
 			if prev := b.numbers[key]; m.number != prev+1 {
 				return fmt.Errorf("parse: %s line %d: numbering jumps from %s to %s under %s: the snapshot is missing a clause or mislabels one; fix the snapshot or its clean rules",
-					id, t.line, prevLabel(m, prev), m.label, b.where())
+					id, t.line, b.prevLabel(m, prev), m.label, b.where())
 			}
 			b.numbers[key] = m.number
 		}
-		en := enMarker(t.en)
-		if t.en != "" && m.number > 0 && en.number != m.number {
+		en := b.g.enMarker(t.en)
+		if b.lang == "zh" && t.en != "" && m.number > 0 && en.number != m.number {
 			b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: English label %q does not match %s", t.line, en.label, m.label))
 		}
-		heading := m.rank == 1 || i+1 < len(toks) && lowerRank(toks[i+1], m.rank)
+		heading := m.heading || i+1 < len(toks) && b.lowerRank(toks[i+1], m.rank)
+		var c schemas.Clause
+		switch {
+		case b.lang == "en" && !heading:
+			c = schemas.Clause{Kind: "item", Label: m.label, LabelEn: m.label, Number: m.number, TextEn: m.rest}
+		case b.lang == "en":
+			c = schemas.Clause{Kind: m.kind, Label: m.label, LabelEn: m.label, Number: m.number, TitleEn: m.rest}
+		case !heading:
+			c = schemas.Clause{Kind: "item", Label: m.label, LabelEn: en.label, Number: m.number, TextZh: m.rest, TextEn: en.rest}
+		default:
+			c = schemas.Clause{Kind: m.kind, Label: m.label, LabelEn: en.label, Number: m.number, TitleZh: m.rest, TitleEn: en.rest}
+		}
 		if !heading {
-			b.add(t, t, schemas.Clause{Kind: "item", Label: m.label, LabelEn: en.label, Number: m.number, TextZh: m.rest, TextEn: en.rest})
+			b.add(t, t, c)
 			b.numbered++
 			continue
 		}
-		c := schemas.Clause{Kind: m.kind, Label: m.label, LabelEn: en.label, Number: m.number, TitleZh: m.rest, TitleEn: en.rest}
 		if m.kind == "" {
 			c.Kind = b.headingKind(m.rank)
 		} else {
+			// An unnumbered heading (前言 | Preface) is all title.
 			c.Label, c.LabelEn, c.TitleEn = "", "", t.en
 		}
 		last := t
 		// A numbered top-level heading printed alone (第一部分 | Part I) takes
 		// the next line as its title when that line reads as a title.
-		if c.TitleZh == "" && m.number > 0 && i+1 < len(toks) && isTitle(toks[i+1]) {
+		if c.TitleZh == "" && c.TitleEn == "" && m.number > 0 && i+1 < len(toks) && b.isTitle(toks[i+1]) {
 			last = toks[i+1]
 			c.TitleZh, c.TitleEn = last.zh, last.en
 			i++
 		}
-		if strings.HasSuffix(c.TitleZh, "。") {
+		if strings.HasSuffix(c.TitleZh, "。") || b.lang == "en" && strings.HasSuffix(c.TitleEn, ".") {
 			b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: heading %s ends like a sentence; is it an item with a continuation paragraph?", t.line, m.label))
 		}
 		b.add(t, last, c)
@@ -163,18 +233,21 @@ func (b *builder) build(toks []token) error {
 }
 
 // lowerRank reports whether t is unnumbered text or numbered below rank.
-func lowerRank(t token, rank int) bool {
-	m := zhMarker(t.zh)
+func (b *builder) lowerRank(t token, rank int) bool {
+	m := b.marker(t)
 	return m.rank == 0 || m.rank > rank
 }
 
 // isTitle reports whether an unnumbered line reads as a heading title rather
 // than a paragraph: no sentence-ending punctuation.
-func isTitle(t token) bool {
-	if zhMarker(t.zh).rank != 0 {
+func (b *builder) isTitle(t token) bool {
+	if b.marker(t).rank != 0 {
 		return false
 	}
-	return !strings.ContainsAny(t.zh, "。！？；")
+	if b.lang == "en" {
+		return len(t.en) < 200 && !strings.HasSuffix(t.en, ".") && !strings.ContainsAny(t.en, ";!?")
+	}
+	return t.zh != "" && !strings.ContainsAny(t.zh, "。！？；")
 }
 
 func (b *builder) headingKind(rank int) string {
@@ -201,24 +274,21 @@ func (b *builder) where() string {
 	return strings.Join(append(append([]string{}, c.HeadingPath...), headingName(c)), " / ")
 }
 
-func prevLabel(m marker, prev int) string {
+func (b *builder) prevLabel(m marker, prev int) string {
 	if prev == 0 {
 		return "the start"
 	}
-	return strings.Replace(m.label, chineseLabel(m.number), chineseLabel(prev), 1)
-}
-
-// segments shortens kinds for clause ids.
-var segments = map[string]string{
-	"part": "part", "program": "prog", "section": "sec", "subsection": "subsec", "article": "art",
-	"chapter": "chap", "item": "item", "paragraph": "para", "preface": "preface", "conclusion": "conclusion",
+	if b.lang == "en" {
+		return fmt.Sprintf("number %d", prev)
+	}
+	return strings.Replace(m.label, numberLabel("zh", m.number), numberLabel("zh", prev), 1)
 }
 
 // add appends a clause spanning tokens first..last under the current parent.
 func (b *builder) add(first, last token, c schemas.Clause) {
 	docID := b.doc.Source.ID
 	parent := b.parentID()
-	seg, ok := segments[c.Kind]
+	seg, ok := b.g.Segments[c.Kind]
 	if !ok {
 		seg = c.Kind
 	}
@@ -247,14 +317,17 @@ func (b *builder) add(first, last token, c schemas.Clause) {
 	for _, o := range b.stack {
 		c.HeadingPath = append(c.HeadingPath, headingName(b.clauses[o.index]))
 	}
-	c.CharStart, c.CharEnd = first.zhStart, last.zhEnd
+	c.CharStart, c.CharEnd = -1, -1
+	if first.zhStart >= 0 && last.zhEnd >= 0 {
+		c.CharStart, c.CharEnd = first.zhStart, last.zhEnd
+	}
 	c.EnCharStart, c.EnCharEnd = -1, -1
 	if first.enStart >= 0 && last.enEnd >= 0 {
 		c.EnCharStart, c.EnCharEnd = first.enStart, last.enEnd
 	}
 	c.SourceLine = first.line
 	c.Complete = true
-	c.TextSHA256 = hash(firstNonEmpty(c.TextZh, c.TitleZh, c.Label))
+	c.TextSHA256 = hash(firstNonEmpty(c.TextZh, c.TitleZh, c.TextEn, c.TitleEn, c.Label))
 	if en := firstNonEmpty(c.TextEn, c.TitleEn); en != "" {
 		c.TextEnSHA256 = hash(en)
 	}
@@ -264,6 +337,10 @@ func (b *builder) add(first, last token, c schemas.Clause) {
 // headingName is how a heading appears in heading_path: label and title as
 // the document prints them.
 func headingName(c schemas.Clause) string {
+	if c.Label == "" && c.TitleZh == "" || c.TitleZh == "" && c.TitleEn != "" && c.LabelEn == c.Label {
+		// An English heading.
+		return strings.TrimSpace(c.LabelEn + " " + c.TitleEn)
+	}
 	switch {
 	case c.Label == "":
 		return c.TitleZh

@@ -249,8 +249,16 @@ func FuzzDocument(f *testing.F) {
 		}
 		n := len([]rune(text))
 		for _, c := range got.Clauses {
-			if c.CharStart < 0 || c.CharEnd > n || c.CharStart > c.CharEnd {
-				t.Fatalf("%s offsets %d..%d outside 0..%d", c.ID, c.CharStart, c.CharEnd, n)
+			if c.CharStart == -1 && c.EnCharStart == -1 {
+				t.Fatalf("%s has neither Chinese nor English offsets", c.ID)
+			}
+			for _, sp := range [][2]int{{c.CharStart, c.CharEnd}, {c.EnCharStart, c.EnCharEnd}} {
+				if sp[0] == -1 && sp[1] == -1 {
+					continue
+				}
+				if sp[0] < 0 || sp[1] > n || sp[0] > sp[1] {
+					t.Fatalf("%s offsets %d..%d outside 0..%d", c.ID, sp[0], sp[1], n)
+				}
 			}
 		}
 	})

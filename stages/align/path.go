@@ -1,0 +1,118 @@
+package align
+
+import (
+	"math"
+
+	"github.com/policyledger/policyledger/segment"
+)
+
+// Move is one step shape of a monotone alignment between two sequences:
+// how many items it takes from the Chinese side and from the English side.
+type Move struct{ Zh, En int }
+
+// Step is one move of the best path: the item ranges [Start, End) it takes
+// on each side, which move it is, and its posterior probability over all
+// paths (1 when posteriors were not asked for).
+type Step struct {
+	Zh, En    segment.Span
+	Move      int
+	Posterior float64
+}
+
+// Path is the one dynamic programme behind both of the project's
+// alignments: sentences inside a paragraph (Aligner.Beads) and paragraphs of
+// two separate texts (PairLines). It finds the cheapest monotone path from
+// (0,0) to (n,m) through moves whose cost from (i,j) cost gives (an infinite
+// cost forbids the move), and with posteriors, scores each step of that path
+// by its posterior probability, computed by forward–backward with costs
+// read as negative log probabilities. Time and memory are O(n·m·moves).
+func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors bool) []Step {
+	w := m + 1
+	inf := math.Inf(1)
+	nm := len(moves)
+	var costs []float64
+	if posteriors {
+		costs = make([]float64, (n+1)*w*nm)
+	}
+	vit := make([]float64, (n+1)*w)
+	var fwd []float64
+	if posteriors {
+		fwd = make([]float64, (n+1)*w)
+	}
+	back := make([]int8, (n+1)*w)
+	for i := range vit {
+		vit[i] = inf
+		if posteriors {
+			fwd[i] = inf
+		}
+	}
+	vit[0] = 0
+	if posteriors {
+		fwd[0] = 0
+	}
+	for i := 0; i <= n; i++ {
+		for j := 0; j <= m; j++ {
+			at := i*w + j
+			if !posteriors && vit[at] == inf {
+				continue
+			}
+			for k, mv := range moves {
+				ni, nj := i+mv.Zh, j+mv.En
+				c := inf
+				if ni <= n && nj <= m {
+					c = cost(i, j, k)
+				}
+				if posteriors {
+					costs[at*nm+k] = c
+				}
+				if c == inf || vit[at] == inf {
+					continue
+				}
+				to := ni*w + nj
+				if v := vit[at] + c; v < vit[to] {
+					vit[to], back[to] = v, int8(k)
+				}
+				if posteriors {
+					fwd[to] = logAddCost(fwd[to], fwd[at]+c)
+				}
+			}
+		}
+	}
+	var bwd []float64
+	if posteriors {
+		bwd = make([]float64, (n+1)*w)
+		for i := range bwd {
+			bwd[i] = inf
+		}
+		bwd[n*w+m] = 0
+		for i := n; i >= 0; i-- {
+			for j := m; j >= 0; j-- {
+				at := i*w + j
+				for k, mv := range moves {
+					c := costs[at*nm+k]
+					if c == inf {
+						continue
+					}
+					bwd[at] = logAddCost(bwd[at], c+bwd[(i+mv.Zh)*w+j+mv.En])
+				}
+			}
+		}
+	}
+	var out []Step
+	for i, j := n, m; i > 0 || j > 0; {
+		k := back[i*w+j]
+		mv := moves[k]
+		pi, pj := i-mv.Zh, j-mv.En
+		s := Step{Zh: segment.Span{Start: pi, End: i}, En: segment.Span{Start: pj, End: j}, Move: int(k), Posterior: 1}
+		if posteriors {
+			c := costs[(pi*w+pj)*nm+int(k)]
+			s.Posterior = math.Min(round4(math.Exp(-(fwd[pi*w+pj] + c + bwd[i*w+j] - fwd[n*w+m]))), 1)
+		}
+		out = append(out, s)
+		i, j = pi, pj
+	}
+	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
+		out[l], out[r] = out[r], out[l]
+	}
+	return out
+}
