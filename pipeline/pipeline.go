@@ -43,11 +43,13 @@ type Options struct {
 	ManifestPath string
 	// Until stops the run after the named stage and writes that stage's
 	// documents as JSON under Release.Output/work/<stage>/.
-	Until   string
-	Fetch   fetch.Options
-	Align   align.Options
-	Release release.Options
-	Logger  *slog.Logger
+	Until string
+	// NoWorkFiles keeps Until from writing the stage's documents.
+	NoWorkFiles bool
+	Fetch       fetch.Options
+	Align       align.Options
+	Release     release.Options
+	Logger      *slog.Logger
 }
 
 // step is one entry of the stage list: the stage and why it is there.
@@ -124,6 +126,9 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
 		}
 		log.Info("stage done", "stage", s.Name(), "docs", len(st.Docs), "failed", len(st.Failures)-before)
+		if s.Name() == opt.Until && opt.NoWorkFiles {
+			break
+		}
 		if s.Name() == opt.Until {
 			if err := writeIntermediate(opt.Release.Output, s.Name(), st.Docs); err != nil {
 				return st, fmt.Errorf("%w: %w", ErrFatal, err)

@@ -172,6 +172,12 @@ type Sentence struct {
 	LengthScore *float64 `json:"length_score,omitempty"`
 	Anchors     []string `json:"anchors,omitempty"`
 	NeedsReview bool     `json:"needs_review,omitempty"`
+	// ReviewReason says why a bead needs review, in words a person can act
+	// on; empty when it does not.
+	ReviewReason string `json:"review_reason,omitempty"`
+	// Complete is false for the last sentence of a clause the capture cut
+	// off.
+	Complete bool `json:"complete"`
 	// Offsets in code points within the clause's text_zh / text_en; -1 when
 	// that side is empty.
 	ZhStart int `json:"zh_start"`

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -82,7 +83,7 @@ published version would change).`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newFetchCmd(), newStagesCmd(), newSchemaCmd())
+	root.AddCommand(newRunCmd(), newFetchCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd())
 	return root
 }
 
@@ -143,13 +144,8 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},
 		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})),
 	}
-	if cfg.Sources == "" {
-		opt.Sources, opt.ManifestPath = sources.FS(), sources.Manifest
-	} else {
-		if _, err := os.Stat(cfg.Sources); err != nil {
-			return usageError{fmt.Errorf("sources %s: %w: pass the path of a sources.yaml", cfg.Sources, err)}
-		}
-		opt.Sources, opt.ManifestPath = os.DirFS(filepath.Dir(cfg.Sources)), filepath.Base(cfg.Sources)
+	if opt.Sources, opt.ManifestPath, err = sourcesFS(cfg); err != nil {
+		return err
 	}
 	if opt.Until != "" && !contains(pipeline.StageNames(), opt.Until) {
 		return usageError{fmt.Errorf("--until %q: not a stage; stages are %v", opt.Until, pipeline.StageNames())}
@@ -159,6 +155,18 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 		pipeline.WriteReport(cmd.OutOrStdout(), st)
 	}
 	return err
+}
+
+// sourcesFS is the sources folder the configuration names: the embedded
+// copy, or the folder of a sources.yaml on disk.
+func sourcesFS(cfg Config) (fs.FS, string, error) {
+	if cfg.Sources == "" {
+		return sources.FS(), sources.Manifest, nil
+	}
+	if _, err := os.Stat(cfg.Sources); err != nil {
+		return nil, "", usageError{fmt.Errorf("sources %s: %w: pass the path of a sources.yaml", cfg.Sources, err)}
+	}
+	return os.DirFS(filepath.Dir(cfg.Sources)), filepath.Base(cfg.Sources), nil
 }
 
 // fetchOptions turns the fetch settings into the stage's options.
@@ -249,4 +257,39 @@ func newSchemaCmd() *cobra.Command {
 			fmt.Fprint(cmd.OutOrStdout(), release.SchemaReference("###"))
 		},
 	}
+}
+
+func newRefitCmd() *cobra.Command {
+	var out, version, src string
+	cmd := &cobra.Command{
+		Use:   "refit",
+		Short: "Fit the alignment length model to the sources' bilingual paragraphs and write model.yaml",
+		Long: `Parse every source, fit the Gale–Church length model (English:Chinese length ratio
+and variance) to their bilingual paragraphs, and write it as YAML to --out (default:
+standard output). Every document is aligned with the shipped model, so that no
+document's rows depend on the others in a run; refit when the corpus has grown, review
+the diff of stages/align/model.yaml, and say so in the dataset changelog.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			opt := pipeline.Options{Until: "parse", NoWorkFiles: true}
+			if opt.Sources, opt.ManifestPath, err = sourcesFS(Config{Sources: src}); err != nil {
+				return err
+			}
+			st, err := pipeline.Run(cmd.Context(), opt)
+			if err != nil {
+				return err
+			}
+			b := align.Refit(st.Docs, version)
+			if out == "" {
+				_, err = cmd.OutOrStdout().Write(b)
+				return err
+			}
+			return os.WriteFile(out, b, 0o644)
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "file to write (for the shipped model: stages/align/model.yaml)")
+	cmd.Flags().StringVar(&version, "model-version", align.DefaultModel.Version, "version to give the fitted model")
+	cmd.Flags().StringVar(&src, "sources", "", "path of a sources.yaml on disk; empty uses the embedded sources")
+	return cmd
 }

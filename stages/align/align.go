@@ -7,7 +7,7 @@
 // from a curated glossary file.
 //
 // The length model (English:Chinese character ratio and its variance) is
-// estimated from the run's own paired paragraphs. Each bead's score is its
+// versioned data, model.yaml, fitted by `policyledger refit`. Each bead's score is its
 // posterior probability under the model, computed by forward–backward over
 // all alignments of the paragraph, so a score near 1 means no other reading
 // of the lengths and anchors comes close. Chinese-only clauses get one
@@ -28,6 +28,8 @@ import (
 
 // Options are the stage's settings from configuration.
 type Options struct {
+	// Model replaces the shipped length model when set (tests, refits).
+	Model Model
 	// ReviewThreshold: beads scoring below it are flagged needs_review,
 	// listed in the run report and in the release's review.csv.
 	ReviewThreshold float64
@@ -39,18 +41,22 @@ type Stage struct{ Options Options }
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "align" }
 
-// Run estimates the length model from all bilingual clauses of the run,
-// builds the glossary (curated file plus harvested headings), then aligns
-// each document.
+// Run aligns each document with the shipped length model (model.yaml) and
+// a glossary of the curated terms plus the document's own bilingual
+// headings. Nothing is fitted over the run, so a document's sentences do not
+// depend on which other documents are in it.
 func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	curated, err := anchors.Load(st.Sources)
 	if err != nil {
 		return err
 	}
-	a := &Aligner{Model: Estimate(st.Docs), Glossary: anchors.NewGlossary(curated, anchors.Harvest(st.Docs)), Weights: DefaultWeights}
-	st.Count("align.model_pairs", a.Model.Pairs)
-	st.Count("align.glossary_terms", a.Glossary.Len())
+	model := s.Options.Model
+	if model.Ratio == 0 {
+		model = DefaultModel.Model()
+	}
+	st.Count("align.glossary_curated", len(curated))
 	return st.EachDoc("align", func(d *schemas.Document) error {
+		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, anchors.Harvest([]schemas.Document{*d})), Weights: DefaultWeights}
 		out, err := Document(*d, a, s.Options.ReviewThreshold)
 		if err != nil {
 			return err
@@ -59,7 +65,7 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 			if snt.Bead != "" {
 				st.Count("align.bead_"+snt.Bead, 1)
 			} else {
-				st.Count("align.zh_only", 1)
+				st.Count("align.monolingual", 1)
 			}
 			if snt.NeedsReview {
 				st.Count("align.needs_review", 1)
@@ -78,7 +84,8 @@ type Model struct {
 	Pairs    int // paragraph pairs it was estimated from
 }
 
-// Estimate fits the model to the bilingual text clauses of docs: the ratio
+// Estimate fits the model to the bilingual text clauses of docs (for
+// refitting model.yaml): the ratio
 // of total lengths, and the mean squared deviation per Chinese character.
 // With no bilingual clauses it returns the zero Model, which Document never
 // needs because it aligns only bilingual clauses.
@@ -115,9 +122,12 @@ func Estimate(docs []schemas.Document) Model {
 const minVariance = 1.0
 
 // Document segments and aligns every text clause of d. Beads scoring under
-// threshold are flagged for review.
+// threshold are flagged for review. In a document declared bilingual, a
+// clause with only one language gives 1-0 (or 0-1) beads, flagged with the
+// snapshot line, never a quiet monolingual row.
 func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Document, error) {
 	d.Sentences = nil
+	bilingual := hasLang(d.Source.Languages, "zh") && hasLang(d.Source.Languages, "en")
 	for _, c := range d.Clauses {
 		if !c.IsText() {
 			continue
@@ -126,7 +136,21 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 		switch {
 		case c.TextEn == "":
 			for _, sp := range segment.Zh(c.TextZh) {
-				sents = append(sents, schemas.Sentence{Zh: slice([]rune(c.TextZh), sp), ZhStart: sp.Start, ZhEnd: sp.End, EnStart: -1, EnEnd: -1})
+				s := schemas.Sentence{Zh: slice([]rune(c.TextZh), sp), ZhStart: sp.Start, ZhEnd: sp.End, EnStart: -1, EnEnd: -1}
+				if bilingual {
+					s.Bead, s.NeedsReview = "1-0", true
+					s.ReviewReason = fmt.Sprintf("no English for this paragraph (snapshot line %d)", c.SourceLine)
+				}
+				sents = append(sents, s)
+			}
+		case c.TextZh == "":
+			for _, sp := range segment.En(c.TextEn) {
+				s := schemas.Sentence{En: slice([]rune(c.TextEn), sp), EnStart: sp.Start, EnEnd: sp.End, ZhStart: -1, ZhEnd: -1}
+				if bilingual {
+					s.Bead, s.NeedsReview = "0-1", true
+					s.ReviewReason = fmt.Sprintf("no Chinese for this English paragraph (snapshot line %d)", c.SourceLine)
+				}
+				sents = append(sents, s)
 			}
 		case a == nil || a.Model.Ratio == 0:
 			return d, fmt.Errorf("align: %s: clause %s is bilingual but the length model is empty", d.Source.ID, c.ID)
@@ -138,13 +162,24 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 			sents[i].ID = fmt.Sprintf("%s/s%d", c.ID, i+1)
 			sents[i].ClauseID = c.ID
 			sents[i].DocID = c.DocID
+			sents[i].Complete = c.Complete || i < len(sents)-1
 			if sents[i].Score != nil && *sents[i].Score < threshold {
 				sents[i].NeedsReview = true
+				sents[i].ReviewReason = fmt.Sprintf("alignment score %.4f is under the review threshold %.2f", *sents[i].Score, threshold)
 			}
 		}
 		d.Sentences = append(d.Sentences, sents...)
 	}
 	return d, nil
+}
+
+func hasLang(langs []string, l string) bool {
+	for _, x := range langs {
+		if x == l {
+			return true
+		}
+	}
+	return false
 }
 
 func spanLens(sp []segment.Span) []int {

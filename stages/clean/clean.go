@@ -64,13 +64,9 @@ func Document(d schemas.Document) (schemas.Document, error) {
 	if err != nil {
 		return d, fmt.Errorf("clean: %s: %w", d.Source.ID, err)
 	}
-	raw := d.Raw
-	if d.Source.Format == "html" {
-		text, err := ExtractHTML(raw)
-		if err != nil {
-			return d, fmt.Errorf("clean: %s: snapshot %s: %w: check that the page holds the document, or capture its text instead", d.Source.ID, d.Source.Snapshot, err)
-		}
-		raw = []byte(text)
+	raw, err := extract(d.Source, d.Source.Snapshot, d.Raw)
+	if err != nil {
+		return d, err
 	}
 	zh, err := cleanText(d.Source.ID, d.Source.Snapshot, raw, rules)
 	if err != nil {
@@ -79,7 +75,11 @@ func Document(d schemas.Document) (schemas.Document, error) {
 	d.Text, d.LineNumbers, d.Removed = zh.text, zh.lines, zh.removed
 	d.SourceAttribution, d.PostedAt, d.Truncated, d.TruncationNote, d.TruncationLink = zh.attribution, zh.postedAt, zh.truncated, zh.truncationNote, zh.truncationLink
 	if d.RawEn != nil {
-		en, err := cleanText(d.Source.ID, d.Source.SnapshotEn, d.RawEn, rules)
+		rawEn, err := extract(d.Source, d.Source.SnapshotEn, d.RawEn)
+		if err != nil {
+			return d, err
+		}
+		en, err := cleanText(d.Source.ID, d.Source.SnapshotEn, rawEn, rules)
 		if err != nil {
 			return d, err
 		}
@@ -95,6 +95,19 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		d.TruncationLink = firstSet(d.TruncationLink, en.truncationLink)
 	}
 	return d, nil
+}
+
+// extract returns the text of one snapshot: the bytes themselves, or for
+// format html the page's main text, one line per paragraph.
+func extract(src schemas.Source, snapshot string, raw []byte) ([]byte, error) {
+	if src.Format != "html" {
+		return raw, nil
+	}
+	text, err := ExtractHTML(raw)
+	if err != nil {
+		return nil, fmt.Errorf("clean: %s: snapshot %s: %w: check that the page holds the document, or capture its text instead", src.ID, snapshot, err)
+	}
+	return []byte(text), nil
 }
 
 func firstSet(a, b *string) *string {

@@ -25,7 +25,7 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 // isCJK reports Chinese characters and the CJK and full-width punctuation
 // that belongs to Chinese text.
 func isCJK(r rune) bool {
-	return isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF || r == '“' || r == '”' || r == '‘' || r == '’' || r == '—' || r == '…' || r == '·'
+	return isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF
 }
 
 func isLower(b byte) bool { return b >= 'a' && b <= 'z' }
@@ -73,11 +73,13 @@ type split struct {
 	enFirst                        bool
 }
 
-// englishPart reports whether s reads as an English passage rather than a
-// Latin token inside Chinese text: two or more words, four or more letters.
+// englishPart reports whether s reads as English rather than a Latin token
+// kept inside Chinese text (AEO, APEC): no Chinese characters, and a
+// lower-case letter or two or more words.
 func englishPart(s string) bool {
 	han, latin := counts(s)
-	return han == 0 && latin >= 4 && len(strings.Fields(s)) >= 2
+	lower := strings.ContainsFunc(s, func(r rune) bool { return r < utf8.RuneSelf && isLower(byte(r)) })
+	return han == 0 && latin >= 2 && (lower || len(strings.Fields(s)) >= 2)
 }
 
 // splitZhEn cuts "中文…  English…": the English starts after the last
@@ -94,7 +96,7 @@ func splitZhEn(s string) (split, bool) {
 		return split{}, false
 	}
 	end := last
-	if r, _ := utf8.DecodeLastRuneInString(s[:last]); !strings.ContainsRune("。！？；”", r) {
+	if r, _ := utf8.DecodeLastRuneInString(s[:last]); !strings.ContainsRune("。！？；", r) {
 		j := last
 		for j < len(s) && s[j] != ' ' && s[j] != '\t' {
 			j++
