@@ -63,6 +63,10 @@ func ParseGlossary(name string, data []byte) ([]Term, error) {
 // GlossaryPath is the curated glossary's path in the sources folder.
 const GlossaryPath = "glossary.yaml"
 
+// MechanismsPath is the registry of named mechanisms in the sources
+// folder; its bilingual names are glossary terms too.
+const MechanismsPath = "mechanisms.yaml"
+
 // Load reads the curated glossary from a sources folder; a folder without
 // one gives an empty glossary.
 func Load(fsys fs.FS) ([]Term, error) {
@@ -77,6 +81,43 @@ func Load(fsys fs.FS) ([]Term, error) {
 		return nil, fmt.Errorf("anchors: read %s: %w", GlossaryPath, err)
 	}
 	return ParseGlossary(GlossaryPath, data)
+}
+
+// LoadRegistry reads the bilingual names of the mechanism registry as
+// terms: every mechanism with both a Chinese and an English name, aliases
+// as further forms. They anchor paragraph-level checks; sentence alignment
+// does not use them (on the held-out gold they made it worse).
+func LoadRegistry(fsys fs.FS) ([]Term, error) {
+	if fsys == nil {
+		return nil, nil
+	}
+	var terms []Term
+	reg, err := fs.ReadFile(fsys, MechanismsPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return terms, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("anchors: read %s: %w", MechanismsPath, err)
+	}
+	var names []struct {
+		Zh      string   `yaml:"zh"`
+		En      *string  `yaml:"en"`
+		AliasZh []string `yaml:"aliases_zh"`
+		AliasEn []string `yaml:"aliases_en"`
+	}
+	if err := yaml.Unmarshal(reg, &names); err != nil {
+		return nil, fmt.Errorf("anchors: %s: %s", MechanismsPath, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	for _, n := range names {
+		if n.Zh == "" || n.En == nil || *n.En == "" {
+			continue
+		}
+		en := append([]string{*n.En}, n.AliasEn...)
+		for _, zh := range append([]string{n.Zh}, n.AliasZh...) {
+			terms = append(terms, Term{Zh: zh, En: en})
+		}
+	}
+	return terms, nil
 }
 
 // Harvest turns every bilingual heading title of docs into a glossary term:

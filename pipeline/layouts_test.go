@@ -134,11 +134,14 @@ func layoutFixtures(rows [][2]string) []layoutFixture {
 // fixtureFS is a sources folder holding one fixture under the given layout.
 func fixtureFS(t testing.TB, f layoutFixture, layout string) fstest.MapFS {
 	t.Helper()
-	glossary, err := fs.ReadFile(sources.FS(), "glossary.yaml")
-	if err != nil {
-		t.Fatal(err)
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"glossary.yaml", "mechanisms.yaml", "overrides.yaml", "CHANGELOG.md"} {
+		b, err := fs.ReadFile(sources.FS(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: b}
 	}
-	fsys := fstest.MapFS{"glossary.yaml": {Data: glossary}}
 	ext := ".txt"
 	if f.format == "html" {
 		ext = ".html"

@@ -46,10 +46,12 @@ type Options struct {
 	Until string
 	// NoWorkFiles keeps Until from writing the stage's documents.
 	NoWorkFiles bool
-	Fetch       fetch.Options
-	Align       align.Options
-	Release     release.Options
-	Logger      *slog.Logger
+	// Strict fails every document that has a quality warning.
+	Strict  bool
+	Fetch   fetch.Options
+	Align   align.Options
+	Release release.Options
+	Logger  *slog.Logger
 }
 
 // step is one entry of the stage list: the stage and why it is there.
@@ -66,6 +68,7 @@ func steps(opt Options) []step {
 		{parse.Stage{}, "build each document's own hierarchy; clause ids come from it"},
 		{align.Stage{Options: opt.Align}, "split text clauses into sentences and pair Chinese with English"},
 		{classify.Stage{}, "label commitments: actor, modality, strength, sector, mechanisms, amounts"},
+		{gate{strict: opt.Strict}, "with --strict, fail every document that has a quality warning, so a scheduled run publishes nothing doubtful"},
 		{release.Stage{Options: opt.Release}, "write the versioned tables, datapackage.json, data card and checksums"},
 	}
 }

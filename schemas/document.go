@@ -218,6 +218,8 @@ type Commitment struct {
 	ClassifierVersion string   `json:"classifier_version"`
 	LabelSource       string   `json:"label_source"` // rule or override
 	OverrideReason    string   `json:"override_reason,omitempty"`
+	// Complete is false when the unit was cut off by the capture.
+	Complete bool `json:"complete"`
 }
 
 // Mechanism is a named forum, initiative, plan, fund, centre, alliance,

@@ -1,5 +1,7 @@
 package schemas
 
+import "math"
+
 // Tables returns the released tables in release order. Everything that
 // names a column (Arrow schemas, CSV headers, JSON keys, datapackage.json,
 // the data card and the README's schema reference) is generated from here.
@@ -20,7 +22,9 @@ var DocumentsTable = Table{
 		{"issuer", String, false, "Who issued or adopted the document."},
 		{"document_type", String, false, "Kind of document, e.g. policy_paper, action_plan."},
 		{"languages", StringList, false, "Languages of the text, as BCP 47 codes (zh, en)."},
-		{"layout", String, false, "Name of the grammar the snapshot is written in: bilingual-rows, markdown-zh or parallel-texts."},
+		{"layout", String, false, "Layout the snapshot was read with (a name from the parser's layouts.yaml: bilingual-rows, interleaved-zh-en, same-line-en-zh, parallel-texts, monolingual-zh, monolingual-en, …): the manifest's, or the one layout: auto chose."},
+		{"layout_reason", String, true, "Why layout: auto chose this layout (the line counts it saw); null when the manifest names the layout."},
+		{"grammar_version", String, false, "Version of the heading grammar (numbering patterns) the document was parsed with."},
 		{"published_date", Date, true, "Publication date where the source states it; null otherwise (never guessed)."},
 		{"adopted_date", Date, true, "Adoption date where the text states it; null otherwise."},
 		{"posted_at", Timestamp, true, "Posting time printed by the site the snapshot was captured from (site local time, zone not stated); null where absent."},
@@ -39,6 +43,9 @@ var DocumentsTable = Table{
 		{"snapshot_en_sha256", String, true, "SHA-256 of the English snapshot, as pinned; null without one."},
 		{"clause_count", Int64, false, "Number of rows of this document in clauses."},
 		{"sentence_count", Int64, false, "Number of rows of this document in sentences."},
+		{"english_coverage", Float64, true, "Share of the text clauses that have both Chinese and English, for documents declared bilingual; null for monolingual documents. Below 1 means paragraphs without a translation (see warnings)."},
+		{"quality", String, false, "ok, or review when the pipeline raised warnings about this document (missing or misaligned translations, duplicated clauses, empty headings…): read warnings before relying on it."},
+		{"warnings", StringList, false, "Each quality warning with the snapshot line and what to check, in pipeline order; empty when quality is ok."},
 		{"clean_text", String, false, "The cleaned text (NFC) that clauses.char_start/char_end index, in code points."},
 		{"clean_text_en", String, true, "The cleaned English text of a source with separate texts, which clauses.en_char_start/en_char_end then index; null otherwise."},
 	},
@@ -103,11 +110,13 @@ var SentencesTable = Table{
 		{"score", Float64, true, "Alignment confidence in [0,1]: the bead's posterior probability given sentence lengths and shared anchors, over all alignments of the paragraph; null for Chinese-only documents."},
 		{"length_score", Float64, true, "Probability of the bead's length discrepancy under the length model alone (two-tailed, Gale–Church); 0 for 1-0 and 0-1 beads; null for Chinese-only documents."},
 		{"anchors", StringList, false, "Anchors both sides of the bead share: num:<number>, latin:<token>, term:<Chinese glossary term>."},
-		{"needs_review", Bool, false, "True when score is below the release's review threshold; such beads are also listed in review.csv."},
+		{"needs_review", Bool, false, "True when the bead needs a person's check (see review_reason); such beads are also listed in review.csv."},
+		{"review_reason", String, true, "Why the bead needs review: its score is under the release's review threshold, its paragraph has no translation, or its paragraph's translation looks misaligned (rows swapped or shifted); null when it does not."},
 		{"zh_start", Int64, true, "Start (code points) of zh within clauses.text_zh; null when zh is null."},
 		{"zh_end", Int64, true, "End (exclusive) of zh within clauses.text_zh."},
 		{"en_start", Int64, true, "Start (code points) of en within clauses.text_en; null when en is null."},
 		{"en_end", Int64, true, "End (exclusive) of en within clauses.text_en."},
+		{"complete", Bool, false, "False for the last sentence of a clause the capture cut off mid-text (clauses.complete is false)."},
 	},
 	Rows: sentenceRows,
 }
@@ -125,14 +134,48 @@ func documentRows(data Data) [][]any {
 		for i, r := range d.Removed {
 			boilerplate[i] = r.Text
 		}
+		layout := d.Layout
+		if layout == "" {
+			layout = s.Layout
+		}
+		quality := "ok"
+		if len(d.Warnings) > 0 {
+			quality = "review"
+		}
 		rows = append(rows, []any{
-			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), s.Layout,
+			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), layout, str(d.LayoutReason), d.GrammarVersion,
 			ptr(s.PublishedDate), ptr(s.AdoptedDate), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
 			s.Licence, d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
-			s.Snapshot, s.SHA256, d.RawBytes, str(s.SnapshotEn), str(s.SHA256En), int64(len(d.Clauses)), int64(len(d.Sentences)), d.Text, str(d.TextEn),
+			s.Snapshot, s.SHA256, d.RawBytes, str(s.SnapshotEn), str(s.SHA256En), int64(len(d.Clauses)), int64(len(d.Sentences)),
+			EnglishCoverage(d), quality, append([]string{}, d.Warnings...), d.Text, str(d.TextEn),
 		})
 	}
 	return rows
+}
+
+// EnglishCoverage is the share of a bilingual document's text clauses that
+// have both languages, or nil for a monolingual document.
+func EnglishCoverage(d Document) any {
+	langs := map[string]bool{}
+	for _, l := range d.Source.Languages {
+		langs[l] = true
+	}
+	if !langs["zh"] || !langs["en"] {
+		return nil
+	}
+	text, both := 0, 0
+	for _, c := range d.Clauses {
+		if c.IsText() {
+			text++
+			if c.TextZh != "" && c.TextEn != "" {
+				both++
+			}
+		}
+	}
+	if text == 0 {
+		return nil
+	}
+	return math.Round(float64(both)/float64(text)*1e4) / 1e4
 }
 
 func clauseRows(data Data) [][]any {
@@ -164,8 +207,8 @@ func sentenceRows(data Data) [][]any {
 			score := float(s.Score)
 			rows = append(rows, []any{
 				s.ID, s.ClauseID, s.DocID, int64(s.Ordinal), str(s.Zh), str(s.En), str(s.Bead), score, float(s.LengthScore),
-				append([]string{}, s.Anchors...), s.NeedsReview,
-				offset(s.ZhStart), offset(s.ZhEnd), offset(s.EnStart), offset(s.EnEnd),
+				append([]string{}, s.Anchors...), s.NeedsReview, str(s.ReviewReason),
+				offset(s.ZhStart), offset(s.ZhEnd), offset(s.EnStart), offset(s.EnEnd), s.Complete,
 			})
 		}
 	}
@@ -202,21 +245,24 @@ func offset(n int) any {
 	return int64(n)
 }
 
-// ReviewTable lists the beads whose score is under the review threshold,
-// with both texts side by side, for a person to check. CSV only.
+// ReviewTable lists the beads that need review, with the reason and both
+// texts side by side, for a person to check. CSV only.
 var ReviewTable = Table{
 	Name:        "review",
 	Title:       "Alignment beads to review",
-	Description: "Sentence beads whose alignment score is below the release's review threshold, with both texts, for checking by hand before quoting.",
+	Description: "Sentence beads that need a person's check — alignment score under the release's review threshold, a paragraph without translation, a paragraph whose translation looks misaligned — with the reason, the snapshot line and both texts, for checking by hand before quoting.",
 	Formats:     []string{"csv"},
 	PrimaryKey:  []string{"sentence_id"},
 	ForeignKeys: []ForeignKey{{Fields: []string{"sentence_id"}, RefTable: "sentences", RefFields: []string{"sentence_id"}}},
 	Fields: []Field{
 		{"sentence_id", String, false, "The bead (sentences.sentence_id)."},
 		{"doc_id", String, false, "Document (documents.doc_id)."},
+		{"clause_id", String, false, "The clause (clauses.clause_id)."},
+		{"source_line", Int64, false, "Line of the snapshot where the clause starts."},
+		{"reason", String, false, "Why the bead needs review, and what to check."},
 		{"bead", String, false, "Bead type zh-en."},
-		{"score", Float64, false, "Alignment confidence in [0,1]."},
-		{"length_score", Float64, false, "Length model probability alone."},
+		{"score", Float64, true, "Alignment confidence in [0,1]; null for a paragraph without translation."},
+		{"length_score", Float64, true, "Length model probability alone; null for a paragraph without translation."},
 		{"anchors", StringList, false, "Anchors both sides share."},
 		{"zh", String, true, "Chinese sentence(s)."},
 		{"en", String, true, "English sentence(s)."},
@@ -228,11 +274,15 @@ func reviewRows(data Data) [][]any {
 	docs := data.Docs
 	var rows [][]any
 	for _, d := range docs {
+		lines := map[string]int{}
+		for _, c := range d.Clauses {
+			lines[c.ID] = c.SourceLine
+		}
 		for _, s := range d.Sentences {
 			if !s.NeedsReview {
 				continue
 			}
-			rows = append(rows, []any{s.ID, s.DocID, s.Bead, float(s.Score), float(s.LengthScore), append([]string{}, s.Anchors...), str(s.Zh), str(s.En)})
+			rows = append(rows, []any{s.ID, s.DocID, s.ClauseID, int64(lines[s.ClauseID]), s.ReviewReason, s.Bead, float(s.Score), float(s.LengthScore), append([]string{}, s.Anchors...), str(s.Zh), str(s.En)})
 		}
 	}
 	return rows

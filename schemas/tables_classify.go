@@ -38,6 +38,7 @@ var CommitmentsTable = Table{
 		{"classifier_version", String, false, "Version of the rule set (stages/classify/rules/lexicon.yaml)."},
 		{"label_source", String, false, "rule, or override when sources/overrides.yaml corrected a label."},
 		{"override_reason", String, true, "The curator's reason, for overridden units."},
+		{"complete", Bool, false, "False when the unit is the last sentence of a clause the capture cut off mid-text: its labels describe a fragment."},
 	},
 	Rows: commitmentRows,
 }
@@ -107,7 +108,7 @@ func commitmentRows(data Data) [][]any {
 				c.UnitID, c.DocID, c.ClauseID, c.SentenceID, c.Lang, int64(c.Ordinal), c.Text, str(c.TextZh),
 				c.IsCommitment, str(c.Actor), str(c.Modality), str(c.Strength), str(c.Sector), str(c.ModalityZh), agree,
 				list(c.MechanismIDs), float(c.AmountValue), str(c.AmountCurrency), list(c.Years), list(c.Resolutions),
-				list(c.RuleIDs), c.Confidence, c.ClassifierVersion, c.LabelSource, str(c.OverrideReason),
+				list(c.RuleIDs), c.Confidence, c.ClassifierVersion, c.LabelSource, str(c.OverrideReason), c.Complete,
 			})
 		}
 	}

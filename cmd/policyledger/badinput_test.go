@@ -26,7 +26,7 @@ sources:
      heading_kinds: [article, section], snapshot: snapshots/doc.md, sha256: %s}
 %s`, hex.EncodeToString(sum[:]), extra)
 	os.WriteFile(filepath.Join(dir, "sources.yaml"), []byte(manifest), 0o644)
-	os.WriteFile(filepath.Join(dir, "CHANGELOG.md"), []byte("## 0.1.0\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "CHANGELOG.md"), []byte("## 0.2.0\n"), 0o644)
 	return filepath.Join(dir, "sources.yaml")
 }
 
@@ -95,10 +95,44 @@ func TestTolerated(t *testing.T) {
 			if code := run(context.Background(), []string{"run", "--sources", writeSource(t, data, ""), "--output", out, "--log-level", "error"}, &bytes.Buffer{}, &stderr); code != exitOK {
 				t.Fatalf("exit code %d: %s", code, stderr.String())
 			}
-			b, err := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
+			b, err := os.ReadFile(filepath.Join(out, "releases", "0.2.0", "clauses.csv"))
 			if err != nil || !bytes.Contains(b, []byte("doc/art1/item2")) || bytes.Contains(b, []byte("\r")) || bytes.Contains(b, []byte("\uFEFF")) {
 				t.Errorf("clauses.csv: %v\n%s", err, b)
 			}
 		})
+	}
+}
+
+// TestWarningsAndStrict: a source with something a person would want to
+// look at (here a paragraph captured twice) is released with its warning in
+// the report and in documents.csv, and with --strict it fails, nothing
+// written.
+func TestWarningsAndStrict(t *testing.T) {
+	data := []byte(plan + "\n## 第二条 文化\n\n同一段话。\n\n同一段话。\n")
+	manifest := writeSource(t, data, "")
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"run", "--sources", manifest, "--output", out, "--log-level", "error"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d without --strict: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "warning  doc: parse: line 13 (doc/art2/para2): repeats line 11") {
+		t.Errorf("report lacks the warning:\n%s", stdout.String())
+	}
+	docs, err := os.ReadFile(filepath.Join(out, "releases", "0.2.0", "documents.csv"))
+	if err != nil || !bytes.Contains(docs, []byte(",review,")) || !bytes.Contains(docs, []byte("repeats line 11")) {
+		t.Errorf("documents.csv does not carry quality review and the warning: %v", err)
+	}
+
+	out = t.TempDir()
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(context.Background(), []string{"run", "--sources", manifest, "--output", out, "--strict", "--log-level", "error"}, &stdout, &stderr); code != exitFailures {
+		t.Fatalf("exit code %d with --strict; want %d", code, exitFailures)
+	}
+	if !strings.Contains(stdout.String(), "FAILED   doc at quality: quality: doc: 1 warning(s) and --strict is set") {
+		t.Errorf("report lacks the FAILED line:\n%s", stdout.String())
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("output has %d entries with --strict; want nothing written", len(entries))
 	}
 }

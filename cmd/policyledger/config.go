@@ -23,6 +23,8 @@ type Config struct {
 	LogLevel string `mapstructure:"log_level"`
 	// ReviewThreshold: alignment beads scoring below it need review.
 	ReviewThreshold float64 `mapstructure:"review_threshold"`
+	// Strict turns every quality warning into a failure.
+	Strict bool `mapstructure:"strict"`
 
 	Refresh           bool   `mapstructure:"refresh"`
 	AcceptChanges     bool   `mapstructure:"accept_changes"`
@@ -40,13 +42,14 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"version", "version", "0.1.0", "dataset version to release (semantic version; needs an entry in the changelog)"},
+	{"version", "version", "0.2.0", "dataset version to release (semantic version; needs an entry in the changelog)"},
 	{"output", "output", "output", "folder for generated files: releases/<version>/ and work/<stage>/"},
 	{"sources", "sources", "", "path of a sources.yaml on disk (its snapshots are read relative to it); empty uses the embedded sources"},
 	{"until", "until", "", "stop after this stage and write its documents as JSON to <output>/work/<stage>/"},
 	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs"},
 	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)"},
 	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv"},
+	{"strict", "strict", false, "fail every document that has a quality warning (missing or misaligned translation, duplicated clause, empty heading…); for scheduled runs"},
 	{"refresh", "refresh", false, "fetch every source that has a url before running (needs --sources on disk); changed bodies are written as new snapshots, not used"},
 	{"accept_changes", "accept-changes", false, "with --refresh: pin changed bodies in sources.yaml and use them"},
 	{"fetch_timeout", "fetch-timeout", "60s", "time limit of one HTTP request, body included"},

@@ -139,6 +139,7 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	}
 	opt := pipeline.Options{
 		Until:   cfg.Until,
+		Strict:  cfg.Strict,
 		Fetch:   fo,
 		Align:   align.Options{ReviewThreshold: cfg.ReviewThreshold},
 		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},

@@ -62,7 +62,7 @@ func TestConfigPrecedence(t *testing.T) {
 	os.Unsetenv("POLICYLEDGER_OUTPUT")
 	os.Unsetenv("POLICYLEDGER_REVIEW_THRESHOLD")
 	c, _ = loadConfig(flags(t))
-	if c.Version != "0.1.0" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
+	if c.Version != "0.2.0" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -112,7 +112,7 @@ func TestExitCodes(t *testing.T) {
 	if got := run(ctx, []string{"run"}, io.Discard, io.Discard); got != exitOK {
 		t.Errorf("run = %d; want %d", got, exitOK)
 	}
-	if _, err := os.Stat(filepath.Join("output", "releases", "0.1.0", "clauses.parquet")); err != nil {
+	if _, err := os.Stat(filepath.Join("output", "releases", "0.2.0", "clauses.parquet")); err != nil {
 		t.Errorf("run wrote no release: %v", err)
 	}
 }
@@ -145,7 +145,7 @@ func TestStagesCommand(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"1. fetch", "2. clean", "3. parse", "4. align", "5. classify", "6. release"} {
+	for _, s := range []string{"1. fetch", "2. clean", "3. parse", "4. align", "5. classify", "7. release"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("stages output lacks %q:\n%s", s, out.String())
 		}

@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/policyledger/policyledger/segment"
@@ -50,13 +51,19 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	if err != nil {
 		return err
 	}
+	registry, err := anchors.LoadRegistry(st.Sources)
+	if err != nil {
+		return err
+	}
 	model := s.Options.Model
 	if model.Ratio == 0 {
 		model = DefaultModel.Model()
 	}
 	st.Count("align.glossary_curated", len(curated))
 	return st.EachDoc("align", func(d *schemas.Document) error {
-		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, anchors.Harvest([]schemas.Document{*d})), Weights: DefaultWeights}
+		own := anchors.Harvest([]schemas.Document{*d})
+		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, own), Weights: DefaultWeights,
+			Names: anchors.NewGlossary(curated, registry, own)}
 		out, err := Document(*d, a, s.Options.ReviewThreshold)
 		if err != nil {
 			return err
@@ -170,7 +177,43 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 		}
 		d.Sentences = append(d.Sentences, sents...)
 	}
+	if bilingual {
+		flagParagraphs(&d, a)
+	}
 	return d, nil
+}
+
+// flagParagraphs turns the paragraph-level verdicts of a bilingual document
+// into warnings and review flags on every bead of the paragraph.
+func flagParagraphs(d *schemas.Document, a *Aligner) {
+	var bad map[int]string
+	if a != nil && a.Model.Ratio > 0 {
+		bad = a.Misaligned(*d)
+	}
+	reasons := map[string]string{}
+	for i, c := range d.Clauses {
+		if !c.IsText() {
+			continue
+		}
+		switch {
+		case bad[i] != "":
+			reasons[c.ID] = "paragraph misaligned: " + bad[i]
+		case c.TextEn == "":
+			reasons[c.ID] = "no English for this paragraph"
+		case c.TextZh == "":
+			reasons[c.ID] = "no Chinese for this English paragraph"
+		default:
+			continue
+		}
+		d.Warnings = append(d.Warnings, fmt.Sprintf("align: line %d (%s): %s", c.SourceLine, c.ID, reasons[c.ID]))
+	}
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		if r, ok := reasons[s.ClauseID]; ok && strings.HasPrefix(r, "paragraph") {
+			s.NeedsReview = true
+			s.ReviewReason = r
+		}
+	}
 }
 
 func hasLang(langs []string, l string) bool {

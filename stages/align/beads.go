@@ -31,6 +31,9 @@ type Aligner struct {
 	Model    Model
 	Glossary *anchors.Glossary
 	Weights  Weights
+	// Names, when set, anchors the paragraph-level checks: the glossary
+	// plus the registry's mechanism names.
+	Names *anchors.Glossary
 }
 
 // bead is one allowed shape: zh sentences, en sentences, prior probability.

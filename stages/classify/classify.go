@@ -122,7 +122,7 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 					start, end = b.EnStart, b.EnEnd
 				}
 				if start >= 0 && sp.Start >= start && sp.Start < end {
-					u.SentenceID, u.TextZh = b.ID, b.Zh
+					u.SentenceID, u.TextZh, u.Complete = b.ID, b.Zh, b.Complete
 					break
 				}
 			}

@@ -93,6 +93,11 @@ func DocumentWith(d schemas.Document, g *Grammar, ls *LayoutSet, gl *anchors.Glo
 	d.Clauses = b.clauses
 	d.ParsedTitle = b.parsedTitle
 	d.Warnings = append(d.Warnings, b.warnings...)
+	found, err := check(d, b.lang)
+	if err != nil {
+		return d, err
+	}
+	d.Warnings = append(d.Warnings, found...)
 	return d, nil
 }
 

@@ -263,3 +263,62 @@ func FuzzDocument(f *testing.F) {
 		}
 	})
 }
+
+// TestQualityWarnings feeds texts a person would call broken and checks
+// that each gives a warning naming the line (or an error), never a quiet
+// parse.
+func TestQualityWarnings(t *testing.T) {
+	tests := []struct {
+		name, layout, text string
+		langs              []string
+		want               []string // substrings of one warning, or of the error
+		err                bool
+	}{
+		{name: "duplicated paragraph", layout: "markdown-zh", langs: []string{"zh"},
+			text: "第一条 甲\n\n一、子。\n\n二、丑。\n\n第二条 乙\n\n同一段话。\n\n同一段话。",
+			want: []string{"line 11", "repeats line 9", "word for word"}},
+		{name: "heading with nothing under it", layout: "markdown-zh", langs: []string{"zh"},
+			text: "第一条 甲\n\n第二条 乙\n\n一、子。",
+			want: []string{"line 1", "第一条 甲", "nothing under it"}},
+		{name: "headings only", layout: "markdown-zh", langs: []string{"zh"},
+			text: "第一条 甲\n\n第二条 乙\n\n第三条 丙", err: true,
+			want: []string{"3 headings and no paragraphs"}},
+		{name: "English filed as Chinese", layout: "markdown-zh", langs: []string{"zh"},
+			text: "第一条 甲\n\n一、子。\n\nArticle 1 Alpha\n\n二、丑。",
+			want: []string{"line 5", "no Chinese characters"}},
+		{name: "Chinese in an English document", layout: "monolingual-en", langs: []string{"en"},
+			text: "Article 1 Alpha\n\n1. First.\n\n第二段。",
+			want: []string{"line 5", "Chinese characters"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := doc(tt.layout, tt.text, "article", "section")
+			d.Source.Languages = tt.langs
+			got, err := Document(d, nil)
+			if tt.err {
+				if err == nil || !containsAll(err.Error(), tt.want) {
+					t.Fatalf("Document = %v; want an error mentioning %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range got.Warnings {
+				if containsAll(w, tt.want) {
+					return
+				}
+			}
+			t.Errorf("warnings = %q; want one mentioning %q", got.Warnings, tt.want)
+		})
+	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}

@@ -70,7 +70,7 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[st
 		fmt.Fprintf(&b, "%s\n", e)
 	}
 
-	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a dynamic programme over a Gale–Church length model estimated from the paired paragraphs, plus shared numbers, Latin tokens and glossary terms; each bead scored by its posterior probability) → **classify** (rule-based: each English sentence of a bilingual document, each Chinese sentence of a Chinese-only one, labelled commitment or not, with actor, modality, strength, sector, named mechanisms, amounts, years and resolutions; the rules are versioned data, and a curator's overrides are applied last and marked) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
+	b.WriteString("\n## How it was made\n\nA pure function of pinned snapshots, the manifest and the code: **fetch** (verify each snapshot against its pinned sha256) → **clean** (NFC, strip web boilerplate, attribution rows, posting times and truncation notes into document metadata) → **parse** (each document's own hierarchy and labels, stable clause ids) → **align** (sentence split; Chinese–English beads by a dynamic programme over a Gale–Church length model shipped as versioned data, plus shared numbers, Latin tokens and glossary terms; each bead scored by its posterior probability; paragraphs without translation, and paragraphs whose translation fits a neighbour's better, flagged) → **classify** (rule-based: each English sentence of a bilingual document, each Chinese sentence of a Chinese-only one, labelled commitment or not, with actor, modality, strength, sector, named mechanisms, amounts, years and resolutions; the rules are versioned data, and a curator's overrides are applied last and marked) → **release** (these files). Rebuilding from the same inputs gives byte-identical files.\n\n")
 	b.WriteString("## Known limitations\n\n")
 	for _, d := range docs {
 		if d.Truncated {
@@ -85,7 +85,12 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[st
 		}
 	}
 	b.WriteString("- `posted_at` is the capturing site's local time; its time zone is not stated.\n")
-	fmt.Fprintf(&b, "- Sentence alignment is automatic (lengths plus shared numbers, Latin tokens and glossary terms). `score` is each bead's posterior probability; the %d beads scoring below %.2f are flagged `needs_review` and listed in `review.csv`: check them before quoting.\n", rowCounts["review"], opt.ReviewThreshold)
+	fmt.Fprintf(&b, "- Sentence alignment is automatic (lengths plus shared numbers, Latin tokens and glossary terms). `score` is each bead's posterior probability. The %d beads that need a person's check — scoring below %.2f, in a paragraph without translation, or in a paragraph whose translation looks swapped or shifted — are flagged `needs_review` with a `review_reason` and listed in `review.csv`: check them before quoting.\n", rowCounts["review"], opt.ReviewThreshold)
+	for _, d := range docs {
+		if len(d.Warnings) > 0 {
+			fmt.Fprintf(&b, "- `%s` has quality `review`: %d warning(s) in `documents.warnings` (missing or misaligned translations, duplicated clauses, empty headings…). Read them before relying on it.\n", d.Source.ID, len(d.Warnings))
+		}
+	}
 	b.WriteString("- Commitment labels come from rules measured against a hand-labelled sample of one policy paper and one action plan (see the project README for the figures); other documents may use phrasings the rules do not know. `rule_ids` and `confidence` say how each label was reached; `languages_agree = false` marks units whose Chinese and English suggest different modalities.\n")
 	b.WriteString("- Mechanism names are matched against a curated registry; a mechanism it does not list is not linked. English names are null where no document prints one.\n")
 

@@ -1,0 +1,56 @@
+package parse
+
+import (
+	"fmt"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// check looks over a parsed document for what a reader would call garbage:
+// a paragraph repeated word for word, a heading with nothing under it, text
+// in the wrong script for the document's languages. Each finding is a
+// warning naming the snapshot line and what to check. A document of
+// headings only is an error: it has nothing to release.
+func check(d schemas.Document, lang string) ([]string, error) {
+	var warnings []string
+	text := 0
+	seen := map[string]schemas.Clause{}
+	children := map[string]int{}
+	for _, c := range d.Clauses {
+		if c.ParentID != "" {
+			children[c.ParentID]++
+		}
+		if !c.IsText() {
+			continue
+		}
+		text++
+		key := c.TextSHA256 + "/" + c.TextEnSHA256
+		if first, dup := seen[key]; dup {
+			warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): repeats line %d (%s) word for word: a paragraph captured twice? remove the copy from the snapshot", c.SourceLine, c.ID, first.SourceLine, first.ID))
+		} else {
+			seen[key] = c
+		}
+		body := c.TextZh
+		if lang == "en" {
+			body = c.TextEn
+		}
+		if han, latin := counts(body); lang == "zh" && body != "" && han == 0 && latin > 0 {
+			warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): has no Chinese characters in a document read as Chinese (%.40q): web boilerplate to drop with a clean rule, or is the layout bilingual?", c.SourceLine, c.ID, body))
+		} else if lang == "en" && han > 0 {
+			warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): has Chinese characters in a document read as English-only: is the layout bilingual?", c.SourceLine, c.ID))
+		}
+	}
+	if text == 0 {
+		return nil, fmt.Errorf("parse: %s: %d headings and no paragraphs or items under them: the text of the document is missing from the snapshot; check the capture and the layout in sources.yaml", d.Source.ID, len(d.Clauses))
+	}
+	for i, c := range d.Clauses {
+		if c.IsText() || children[c.ID] > 0 {
+			continue
+		}
+		if d.Truncated && i == len(d.Clauses)-1 {
+			continue // the capture stopped right after it
+		}
+		warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): heading %q has nothing under it: its text is missing, or it is an item read as a heading", c.SourceLine, c.ID, headingName(c)))
+	}
+	return warnings, nil
+}
