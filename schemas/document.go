@@ -21,6 +21,10 @@ type Source struct {
 	// Format is text (the default) or html: a web page whose main text
 	// clean extracts, one line per paragraph, before the layout applies.
 	Format string `yaml:"format" json:"format,omitempty"`
+	// Encoding is what the snapshot bytes are written in: utf-8 (the
+	// default), gb18030, gbk, big5, utf-16le, utf-16be, or auto. Snapshots
+	// are pinned as captured; clean decodes them.
+	Encoding string `yaml:"encoding" json:"encoding,omitempty"`
 	// PublishedDate and AdoptedDate are YYYY-MM-DD, only where the source states them.
 	PublishedDate *string `yaml:"published_date" json:"published_date"`
 	AdoptedDate   *string `yaml:"adopted_date" json:"adopted_date"`
@@ -60,12 +64,18 @@ type CleanRules struct {
 	// Truncation removes a line and everything after it, marks the document
 	// truncated and keeps the line as truncation_note.
 	Truncation []Rule `yaml:"truncation" json:"truncation,omitempty"`
+	// Replace rewrites every match inside a line with the rule's With
+	// (capture groups as $1…), recording each removed fragment: for ruby or
+	// pinyin annotations copied with the text (推進(jìn) → 推進).
+	Replace []Rule `yaml:"replace" json:"replace,omitempty"`
 }
 
 // Rule is one named pattern.
 type Rule struct {
 	Name    string `yaml:"name" json:"name"`
 	Pattern string `yaml:"pattern" json:"pattern"`
+	// With is the replacement of a replace rule.
+	With string `yaml:"with" json:"with,omitempty"`
 }
 
 // Document is a source on its way through the stages. Each stage fills in
@@ -79,7 +89,10 @@ type Document struct {
 	// RawEn is the English snapshot of a parallel-texts source.
 	RawEn []byte `json:"-"`
 
-	// Filled by clean.
+	// Filled by clean. Encoding is what the snapshot was decoded from;
+	// Script whether its Chinese is simplified (Hans) or traditional (Hant).
+	Encoding    string `json:"encoding,omitempty"`
+	Script      string `json:"script,omitempty"`
 	Text        string `json:"text,omitempty"`
 	LineNumbers []int  `json:"line_numbers,omitempty"` // snapshot line of each line of Text
 	// TextEn and LineNumbersEn are the cleaned English text of a

@@ -22,6 +22,8 @@ var DocumentsTable = Table{
 		{"issuer", String, false, "Who issued or adopted the document."},
 		{"document_type", String, false, "Kind of document, e.g. policy_paper, action_plan."},
 		{"languages", StringList, false, "Languages of the text, as BCP 47 codes (zh, en)."},
+		{"encoding", String, false, "Encoding the snapshot is written in (utf-8, gb18030, big5, utf-16le…); snapshots are pinned as captured and decoded by the pipeline."},
+		{"script", String, true, "Hans or Hant: whether the Chinese text is in simplified or traditional characters (traditional text is kept as published and matched through its simplified form); null without Chinese."},
 		{"layout", String, false, "Layout the snapshot was read with (a name from the parser's layouts.yaml: bilingual-rows, interleaved-zh-en, same-line-en-zh, parallel-texts, monolingual-zh, monolingual-en, …): the manifest's, or the one layout: auto chose."},
 		{"layout_reason", String, true, "Why layout: auto chose this layout (the line counts it saw); null when the manifest names the layout."},
 		{"grammar_version", String, false, "Version of the heading grammar (numbering patterns) the document was parsed with."},
@@ -35,7 +37,7 @@ var DocumentsTable = Table{
 		{"truncated", Bool, false, "True when the captured text stops before the document's end."},
 		{"truncation_note", String, true, "The note that cut the text off, as printed; null when not truncated."},
 		{"truncation_link", String, true, "Link printed with the truncation note; null when none."},
-		{"boilerplate", StringList, false, "Lines removed by cleaning (web boilerplate, attribution, posting time, truncation note), in snapshot order."},
+		{"boilerplate", StringList, false, "What cleaning removed, in snapshot order: whole lines (web boilerplate, attribution, posting time, truncation note) and fragments taken out by replace rules (ruby or pinyin annotations)."},
 		{"snapshot_path", String, false, "Path of the snapshot inside the project's sources/ folder."},
 		{"snapshot_sha256", String, false, "SHA-256 of the snapshot bytes, as pinned in sources.yaml."},
 		{"snapshot_bytes", Int64, false, "Size of the snapshot in bytes."},
@@ -143,7 +145,7 @@ func documentRows(data Data) [][]any {
 			quality = "review"
 		}
 		rows = append(rows, []any{
-			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), layout, str(d.LayoutReason), d.GrammarVersion,
+			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), encodingOf(d), str(d.Script), layout, str(d.LayoutReason), d.GrammarVersion,
 			ptr(s.PublishedDate), ptr(s.AdoptedDate), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
 			s.Licence, d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
 			s.Snapshot, s.SHA256, d.RawBytes, str(s.SnapshotEn), str(s.SHA256En), int64(len(d.Clauses)), int64(len(d.Sentences)),
@@ -151,6 +153,13 @@ func documentRows(data Data) [][]any {
 		})
 	}
 	return rows
+}
+
+func encodingOf(d Document) string {
+	if d.Encoding == "" {
+		return "utf-8"
+	}
+	return d.Encoding
 }
 
 // EnglishCoverage is the share of a bilingual document's text clauses that

@@ -49,7 +49,7 @@ func TestBadInput(t *testing.T) {
 		want  []string
 	}{
 		{"empty file", nil, "", exitFailures, []string{"snapshots/doc.md", "is empty", "re-capture"}},
-		{"binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "", exitFailures, []string{"snapshots/doc.md", "line 1 byte 1", "not valid UTF-8", "convert"}},
+		{"binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "", exitFailures, []string{"snapshots/doc.md", "line 1 byte 1", "not valid UTF-8", "set encoding"}},
 		{"UTF-16 with BOM", utf16, "", exitFailures, []string{"snapshots/doc.md", "line 1 byte 1", "not valid UTF-8"}},
 		{"10 MB single line", bytes.Repeat([]byte("合作"), 10<<20/6), "", exitFailures, []string{"snapshots/doc.md", "line 1 is 10485756 bytes long", "line breaks"}},
 		{"no recognisable structure", []byte("只是一段话。\n\n又一段话。\n"), "", exitFailures, []string{"doc", "no headings or numbered items", "layout"}},

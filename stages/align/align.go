@@ -63,7 +63,7 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	return st.EachDoc("align", func(d *schemas.Document) error {
 		own := anchors.Harvest([]schemas.Document{*d})
 		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, own), Weights: DefaultWeights,
-			Names: anchors.NewGlossary(curated, registry, own)}
+			Names: anchors.NewGlossary(curated, registry, own), Traditional: d.Script == "Hant"}
 		out, err := Document(*d, a, s.Options.ReviewThreshold)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/policyledger/policyledger/segment"
 
 	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/hanzi"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -34,6 +35,17 @@ type Aligner struct {
 	// Names, when set, anchors the paragraph-level checks: the glossary
 	// plus the registry's mechanism names.
 	Names *anchors.Glossary
+	// Traditional matches Chinese through its simplified form (the
+	// glossary is simplified).
+	Traditional bool
+}
+
+// zhKey is the form of Chinese text anchors are looked up in.
+func (a *Aligner) zhKey(s string) string {
+	if a.Traditional {
+		return hanzi.Simplified(s)
+	}
+	return s
 }
 
 // bead is one allowed shape: zh sentences, en sentences, prior probability.
@@ -101,7 +113,7 @@ func (a *Aligner) prepare(zh, en []string) *paragraph {
 	}
 	for i, s := range zh {
 		p.zl[i] = runeLen(s)
-		p.za[i] = intern(a.Glossary.Zh(s))
+		p.za[i] = intern(a.Glossary.Zh(a.zhKey(s)))
 	}
 	for i, s := range en {
 		p.el[i] = runeLen(s)

@@ -81,7 +81,7 @@ func (a *Aligner) Misaligned(d schemas.Document) map[int]string {
 		if g == nil {
 			g = a.Glossary
 		}
-		p.zKeys, p.eKeys = g.Zh(c.TextZh), g.En(c.TextEn)
+		p.zKeys, p.eKeys = g.Zh(a.zhKey(c.TextZh)), g.En(c.TextEn)
 		p.zHard, p.eHard = hard(p.zKeys), hard(p.eKeys)
 		p.hasZh, p.hasBoth = c.TextZh != "", c.TextZh != "" && c.TextEn != ""
 		ps = append(ps, p)

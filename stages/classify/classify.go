@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/policyledger/policyledger/hanzi"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/segment"
 )
@@ -75,14 +76,39 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 	headings := map[string][]string{}
 	for _, c := range d.Clauses {
 		headings[c.ID] = c.HeadingPath
+		if d.Script == "Hant" {
+			headings[c.ID] = make([]string, len(c.HeadingPath))
+			for i, h := range c.HeadingPath {
+				headings[c.ID][i] = hanzi.Simplified(h)
+			}
+		}
 	}
 	seen := map[string]bool{}
 	for i := range units {
 		u := &units[i]
-		r.Label(u, d.Source.DocumentType, headings[u.ClauseID])
-		u.MechanismIDs = reg.Find(u.Text, u.TextZh)
-		u.AmountValue, u.AmountCurrency, u.Years, u.Resolutions = r.extract([]string{u.Text, u.TextZh})
-		for _, title := range reg.Unknown(u.TextZh) {
+		// The rules and the registry are written in simplified characters:
+		// a traditional text is labelled through its simplified form and
+		// keeps its own.
+		m := *u
+		if d.Script == "Hant" {
+			m.TextZh = hanzi.Simplified(u.TextZh)
+			if u.Lang == "zh" {
+				m.Text = hanzi.Simplified(u.Text)
+			}
+		}
+		r.Label(&m, d.Source.DocumentType, headings[u.ClauseID])
+		m.Text, m.TextZh = u.Text, u.TextZh
+		mt, mz := m.Text, m.TextZh
+		if d.Script == "Hant" {
+			mz = hanzi.Simplified(mz)
+			if u.Lang == "zh" {
+				mt = hanzi.Simplified(mt)
+			}
+		}
+		*u = m
+		u.MechanismIDs = reg.Find(mt, mz)
+		u.AmountValue, u.AmountCurrency, u.Years, u.Resolutions = r.extract([]string{mt, mz})
+		for _, title := range reg.Unknown(mz) {
 			if !seen[title] {
 				seen[title] = true
 				d.Warnings = append(d.Warnings, fmt.Sprintf("classify: %s names %s, which sources/mechanisms.yaml does not list: add it if it is a mechanism", u.UnitID, title))

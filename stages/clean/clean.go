@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/policyledger/policyledger/charset"
+	"github.com/policyledger/policyledger/hanzi"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -46,6 +48,7 @@ const (
 	ActionAttribution = "attribution"
 	ActionPostedAt    = "posted_at"
 	ActionTruncate    = "truncate"
+	ActionReplace     = "replace"
 )
 
 var (
@@ -64,8 +67,12 @@ func Document(d schemas.Document) (schemas.Document, error) {
 	if err != nil {
 		return d, fmt.Errorf("clean: %s: %w", d.Source.ID, err)
 	}
-	raw, err := extract(d.Source, d.Source.Snapshot, d.Raw)
+	raw, enc, err := decode(d.Source, d.Source.Snapshot, d.Raw)
 	if err != nil {
+		return d, err
+	}
+	d.Encoding = enc
+	if raw, err = extract(d.Source, d.Source.Snapshot, raw); err != nil {
 		return d, err
 	}
 	zh, err := cleanText(d.Source.ID, d.Source.Snapshot, raw, rules)
@@ -73,10 +80,18 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		return d, err
 	}
 	d.Text, d.LineNumbers, d.Removed = zh.text, zh.lines, zh.removed
+	for _, l := range d.Source.Languages {
+		if l == "zh" {
+			d.Script = hanzi.Script(d.Text)
+		}
+	}
 	d.SourceAttribution, d.PostedAt, d.Truncated, d.TruncationNote, d.TruncationLink = zh.attribution, zh.postedAt, zh.truncated, zh.truncationNote, zh.truncationLink
 	if d.RawEn != nil {
-		rawEn, err := extract(d.Source, d.Source.SnapshotEn, d.RawEn)
+		rawEn, _, err := decode(d.Source, d.Source.SnapshotEn, d.RawEn)
 		if err != nil {
+			return d, err
+		}
+		if rawEn, err = extract(d.Source, d.Source.SnapshotEn, rawEn); err != nil {
 			return d, err
 		}
 		en, err := cleanText(d.Source.ID, d.Source.SnapshotEn, rawEn, rules)
@@ -95,6 +110,19 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		d.TruncationLink = firstSet(d.TruncationLink, en.truncationLink)
 	}
 	return d, nil
+}
+
+// decode turns a snapshot's bytes into UTF-8 by the manifest's encoding.
+// Without one the bytes must be UTF-8 (cleanText says where they are not).
+func decode(src schemas.Source, snapshot string, raw []byte) ([]byte, string, error) {
+	if src.Encoding == "" || src.Encoding == "utf-8" {
+		return raw, "utf-8", nil
+	}
+	out, enc, err := charset.DecodeAs(raw, src.Encoding)
+	if err != nil {
+		return nil, "", fmt.Errorf("clean: %s: snapshot %s declared encoding %s: %v: set encoding in sources.yaml to what the file is written in (or auto)", src.ID, snapshot, src.Encoding, err)
+	}
+	return out, enc, nil
 }
 
 // extract returns the text of one snapshot: the bytes themselves, or for
@@ -137,7 +165,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 		return c, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, snapshot)
 	}
 	if line, col, ok := invalidUTF8(raw); !ok {
-		return c, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: convert the snapshot to UTF-8 (or refetch it so fetch can decode it)", id, snapshot, line, col)
+		return c, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: set encoding in sources.yaml (gb18030, big5, utf-16le… or auto) to what the file is written in", id, snapshot, line, col)
 	}
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return c, fmt.Errorf("clean: %s: snapshot %s contains NUL bytes, so it is not text: re-capture the source", id, snapshot)
@@ -193,6 +221,11 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 		if r, _ := rules.match(ActionDrop, trimmed); r != "" {
 			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionDrop, Text: trimmed})
 			continue
+		}
+		if len(rules[ActionReplace]) > 0 {
+			var frags []schemas.Removal
+			line, frags = rules.replace(line, no)
+			c.removed = append(c.removed, frags...)
 		}
 		kept = append(kept, line)
 		keptNo = append(keptNo, no)
@@ -263,34 +296,72 @@ type compiled map[string][]namedRe
 type namedRe struct {
 	name string
 	re   *regexp.Regexp
+	with string
+}
+
+// replace applies the replace rules to one line, returning the new line
+// and a removal record per fragment taken out.
+func (c compiled) replace(line string, no int) (string, []schemas.Removal) {
+	var removed []schemas.Removal
+	for _, r := range c[ActionReplace] {
+		for _, m := range r.re.FindAllString(line, -1) {
+			removed = append(removed, schemas.Removal{Line: no, Rule: ActionReplace + "/" + r.name, Action: ActionReplace, Text: m})
+		}
+		line = r.re.ReplaceAllString(line, r.with)
+	}
+	return line, removed
 }
 
 func compile(c schemas.CleanRules) (compiled, error) {
 	out := compiled{}
 	for action, rules := range map[string][]schemas.Rule{
-		ActionDrop: c.Drop, ActionAttribution: c.Attribution, ActionPostedAt: c.PostedAt, ActionTruncate: c.Truncation,
+		ActionDrop: c.Drop, ActionAttribution: c.Attribution, ActionPostedAt: c.PostedAt, ActionTruncate: c.Truncation, ActionReplace: c.Replace,
 	} {
 		for _, r := range rules {
 			re, err := regexp.Compile(r.Pattern)
 			if err != nil {
 				return nil, fmt.Errorf("clean rule %s %q: %w", action, r.Name, err)
 			}
-			out[action] = append(out[action], namedRe{r.Name, re})
+			out[action] = append(out[action], namedRe{r.Name, re, r.With})
 		}
 	}
 	return out, nil
 }
 
 // match returns the name of the first rule of an action matching line and
-// its submatches, or "".
+// its submatches, or "". Rules are written in simplified characters; a line
+// in traditional ones is matched through its simplified form too, and the
+// submatches are cut from the line as printed (the forms have the same
+// length in code points).
 func (c compiled) match(action, line string) (string, []string) {
 	if line == "" {
 		return "", nil
 	}
+	simple := hanzi.Simplified(line)
 	for _, r := range c[action] {
 		if m := r.re.FindStringSubmatch(line); m != nil {
 			return action + "/" + r.name, m
 		}
+		if simple == line {
+			continue
+		}
+		if idx := r.re.FindStringSubmatchIndex(simple); idx != nil {
+			return action + "/" + r.name, cutAsPrinted(line, simple, idx)
+		}
 	}
 	return "", nil
+}
+
+// cutAsPrinted returns the submatches found at byte offsets idx of simple
+// as the same code-point spans of line.
+func cutAsPrinted(line, simple string, idx []int) []string {
+	lr := []rune(line)
+	at := func(b int) int { return utf8.RuneCountInString(simple[:b]) }
+	out := make([]string, len(idx)/2)
+	for i := range out {
+		if idx[2*i] >= 0 {
+			out[i] = string(lr[at(idx[2*i]):at(idx[2*i+1])])
+		}
+	}
+	return out
 }

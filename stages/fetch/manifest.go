@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -90,6 +91,9 @@ func (m Manifest) validate(name string) error {
 		if s.Format != "" && s.Format != "text" && s.Format != "html" {
 			return fmt.Errorf("%s: format %q must be text or html", where, s.Format)
 		}
+		if s.Encoding != "" && !charset.Known(s.Encoding) {
+			return fmt.Errorf("%s: encoding %q must be auto or one of %s", where, s.Encoding, strings.Join(charset.Names, ", "))
+		}
 		if len(s.HeadingKinds) == 0 {
 			return fmt.Errorf("%s: heading_kinds must name the heading ranks, outermost first", where)
 		}
@@ -100,7 +104,7 @@ func (m Manifest) validate(name string) error {
 				}
 			}
 		}
-		for _, group := range [][]schemas.Rule{s.Clean.Drop, s.Clean.Attribution, s.Clean.PostedAt, s.Clean.Truncation} {
+		for _, group := range [][]schemas.Rule{s.Clean.Drop, s.Clean.Attribution, s.Clean.PostedAt, s.Clean.Truncation, s.Clean.Replace} {
 			for _, r := range group {
 				if _, err := regexp.Compile(r.Pattern); err != nil {
 					return fmt.Errorf("%s: clean rule %q: %v", where, r.Name, err)

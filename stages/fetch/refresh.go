@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -157,7 +158,7 @@ func (h HTTP) Download(ctx context.Context, src schemas.Source, allowedHosts map
 		if err != nil {
 			return nil, "", false, 1, fmt.Errorf("fetch: %s: %s: %w", src.ID, *src.URL, err)
 		}
-		body, enc, err := Decode(raw, "")
+		body, enc, err := charset.Decode(raw, "")
 		if err != nil {
 			return nil, "", false, 1, fmt.Errorf("fetch: %s: %s: %w", src.ID, *src.URL, err)
 		}
@@ -204,7 +205,7 @@ func (h HTTP) Download(ctx context.Context, src schemas.Source, allowedHosts map
 			}
 			return nil, "", false, total, fmt.Errorf("fetch: %s: GET %s: %w", src.ID, u, err)
 		}
-		body, enc, err := Decode(raw, resp.Header.Get("Content-Type"))
+		body, enc, err := charset.Decode(raw, resp.Header.Get("Content-Type"))
 		if err != nil {
 			return nil, "", false, total, fmt.Errorf("fetch: %s: GET %s: %w", src.ID, u, err)
 		}

@@ -1,4 +1,10 @@
-package fetch
+// Package charset decodes snapshot bytes to UTF-8: by a byte-order mark,
+// a declared charset (a manifest's encoding, a Content-Type header, an HTML
+// meta tag) or, for undeclared text that is not UTF-8, by detection between
+// GB18030 and Big5. The fetch stage decodes fetched bodies with it and the
+// clean stage decodes pinned snapshots, which are kept as the bytes they
+// were captured in.
+package charset
 
 import (
 	"bytes"
@@ -23,14 +29,20 @@ var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?([\w-]+)`
 // covers GBK and GB2312) and Big5. A body that decodes under none of them
 // is refused.
 func Decode(raw []byte, contentType string) ([]byte, string, error) {
+	return decode(raw, contentType, "")
+}
+
+// decode is Decode with an optional declared charset name, which wins over
+// everything but a byte-order mark.
+func decode(raw []byte, contentType, declared string) ([]byte, string, error) {
 	switch {
 	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
 		return check(raw[3:], "utf-8")
 	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
 		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), raw, "utf-16")
 	}
-	name := ""
-	if _, params, err := mime.ParseMediaType(contentType); err == nil {
+	name := declared
+	if _, params, err := mime.ParseMediaType(contentType); err == nil && name == "" {
 		name = params["charset"]
 	}
 	if name == "" {
@@ -85,7 +97,7 @@ func check(b []byte, name string) ([]byte, string, error) {
 
 func decodeWith(enc encoding.Encoding, raw []byte, name string) ([]byte, string, error) {
 	out, err := enc.NewDecoder().Bytes(raw)
-	if err != nil || bytes.ContainsRune(out, utf8.RuneError) && !bytes.ContainsRune(raw, utf8.RuneError) {
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) && !bytes.Contains(raw, []byte("\uFFFD")) {
 		return nil, "", fmt.Errorf("body does not decode as %s: check the declared charset", name)
 	}
 	return out, name, nil
@@ -116,34 +128,47 @@ func chineseRatio(b []byte) float64 {
 	return float64(hits) / float64(n)
 }
 
-// summary describes how a new text differs from the old one in a line.
-func summary(old, new string) string {
-	ol, nl := strings.Split(old, "\n"), strings.Split(new, "\n")
-	seen := map[string]int{}
-	for _, l := range ol {
-		seen[l]++
+// Names are the encodings a manifest may declare, besides auto.
+var Names = []string{"utf-8", "gb18030", "gbk", "big5", "utf-16le", "utf-16be"}
+
+// Known reports whether name is auto or one of Names.
+func Known(name string) bool {
+	if name == "auto" {
+		return true
 	}
-	added, first := 0, ""
-	for _, l := range nl {
-		if seen[l] > 0 {
-			seen[l]--
-			continue
-		}
-		added++
-		if first == "" {
-			first = l
+	for _, n := range Names {
+		if n == name {
+			return true
 		}
 	}
-	removed := 0
-	for _, n := range seen {
-		removed += n
-	}
-	if first != "" {
-		r := []rune(strings.TrimSpace(first))
-		if len(r) > 40 {
-			r = append(r[:40], '…')
+	return false
+}
+
+// DecodeAs decodes a pinned snapshot declared in encoding name (one of
+// Names, or auto: UTF-8 when the bytes are valid UTF-8, else detection). It
+// returns the UTF-8 text and the encoding it was read in. An empty name is
+// UTF-8, the bytes returned as they are.
+func DecodeAs(raw []byte, name string) ([]byte, string, error) {
+	switch name {
+	case "", "utf-8":
+		return raw, "utf-8", nil
+	case "auto":
+		return Decode(raw, "")
+	case "utf-16le", "utf-16be":
+		order := unicode.LittleEndian
+		if name == "utf-16be" {
+			order = unicode.BigEndian
 		}
-		first = fmt.Sprintf("; first new line: %q", string(r))
+		return decodeWith(unicode.UTF16(order, unicode.UseBOM), raw, name)
 	}
-	return fmt.Sprintf("%d lines added, %d removed%s", added, removed, first)
+	out, enc, err := decode(raw, "", name)
+	if err != nil {
+		return nil, "", err
+	}
+	// A wrong two-byte charset often decodes without error into rare
+	// ideographs: refuse text that does not read as ordinary Chinese.
+	if r := chineseRatio(out); r > 0 && r < 0.3 {
+		return nil, "", fmt.Errorf("decodes as %s into mostly uncommon characters (%.0f%% common): the file is in another encoding", name, r*100)
+	}
+	return out, enc, nil
 }
