@@ -7,8 +7,8 @@ import (
 
 func TestSimplified(t *testing.T) {
 	for in, want := range map[string]string{
-		"中國對拉丁美洲和加勒比政策文件": "中国对拉丁美洲和加勒比政策文件",
-		"第一條 推進領域合作":        "第一条 推进领域合作",
+		"中國對拉丁美洲和加勒比政策文件":         "中国对拉丁美洲和加勒比政策文件",
+		"第一條 推進領域合作":              "第一条 推进领域合作",
 		"already simplified 中拉论坛": "already simplified 中拉论坛",
 	} {
 		if got := Simplified(in); got != want {
