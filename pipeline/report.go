@@ -46,7 +46,7 @@ func WriteReport(w io.Writer, st *schemas.State) {
 	for _, d := range st.Docs {
 		for _, s := range d.Sentences {
 			if s.NeedsReview {
-				fmt.Fprintf(w, "review   %s (%s, score %.4f): %s | %s\n", s.ID, s.Bead, *s.Score, shorten(s.Zh, 24), shorten(s.En, 48))
+				fmt.Fprintf(w, "review   %s (%s): %s: %s | %s\n", s.ID, s.Bead, s.ReviewReason, shorten(s.Zh, 24), shorten(s.En, 48))
 			}
 		}
 	}

@@ -19,8 +19,8 @@ var DocumentsTable = Table{
 		{"doc_id", String, false, "Stable document identifier, e.g. lac-policy-2025."},
 		{"title_zh", String, true, "Chinese title as published; null where unknown."},
 		{"title_en", String, true, "English title as published; null where the document has none."},
-		{"issuer", String, false, "Who issued or adopted the document."},
-		{"document_type", String, false, "Kind of document, e.g. policy_paper, action_plan."},
+		{"issuer", String, true, "Who issued or adopted the document; null where not yet recorded (then quality is review)."},
+		{"document_type", String, true, "Kind of document, e.g. policy_paper, action_plan; null where not yet recorded."},
 		{"languages", StringList, false, "Languages of the text, as BCP 47 codes (zh, en)."},
 		{"encoding", String, false, "Encoding the snapshot is written in (utf-8, gb18030, big5, utf-16le…); snapshots are pinned as captured and decoded by the pipeline."},
 		{"script", String, true, "Hans or Hant: whether the Chinese text is in simplified or traditional characters (traditional text is kept as published and matched through its simplified form); null without Chinese."},
@@ -33,7 +33,7 @@ var DocumentsTable = Table{
 		{"source_attribution", String, true, "Attribution printed with the text (e.g. (来源:新华网) / (Source: Xinhua)), else the manifest's; null where unknown."},
 		{"source_url", String, true, "Original URL of the text where known; null otherwise."},
 		{"captured_via", String, true, "Where the snapshot was captured, when that differs from the publisher."},
-		{"licence_note", String, false, "Rights note on the source text."},
+		{"licence_note", String, true, "Rights note on the source text; null where not yet recorded (then quality is review)."},
 		{"truncated", Bool, false, "True when the captured text stops before the document's end."},
 		{"truncation_note", String, true, "The note that cut the text off, as printed; null when not truncated."},
 		{"truncation_link", String, true, "Link printed with the truncation note; null when none."},
@@ -145,9 +145,9 @@ func documentRows(data Data) [][]any {
 			quality = "review"
 		}
 		rows = append(rows, []any{
-			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), s.Issuer, s.DocumentType, append([]string{}, s.Languages...), encodingOf(d), str(d.Script), layout, str(d.LayoutReason), d.GrammarVersion,
+			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), str(s.Issuer), str(s.DocumentType), append([]string{}, s.Languages...), encodingOf(d), str(d.Script), layout, str(d.LayoutReason), d.GrammarVersion,
 			ptr(s.PublishedDate), ptr(s.AdoptedDate), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
-			s.Licence, d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
+			str(s.Licence), d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
 			s.Snapshot, s.SHA256, d.RawBytes, str(s.SnapshotEn), str(s.SHA256En), int64(len(d.Clauses)), int64(len(d.Sentences)),
 			EnglishCoverage(d), quality, append([]string{}, d.Warnings...), d.Text, str(d.TextEn),
 		})

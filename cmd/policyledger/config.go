@@ -120,6 +120,16 @@ func loadConfig(fs *pflag.FlagSet) (Config, error) {
 	return c, nil
 }
 
+// defaultOf is the default of a setting.
+func defaultOf(key string) any {
+	for _, s := range settings {
+		if s.key == key {
+			return s.def
+		}
+	}
+	panic("no setting " + key)
+}
+
 func keys() []string {
 	k := make([]string, len(settings))
 	for i, s := range settings {

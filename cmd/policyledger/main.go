@@ -83,7 +83,7 @@ published version would change).`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newFetchCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd())
+	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd())
 	return root
 }
 

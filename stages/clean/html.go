@@ -38,6 +38,12 @@ func ExtractHTML(raw []byte) (string, error) {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && blocks[n.Data] {
 			if t := strings.Join(strings.Fields(text(n)), " "); t != "" {
+				// Headings keep their level as Markdown marks, so that the
+				// page's <h1> reads as the document's title; the parser
+				// takes rank from numbering, never from the marks.
+				if len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
+					t = strings.Repeat("#", int(n.Data[1]-'0')) + " " + t
+				}
 				lines = append(lines, t)
 			}
 			return

@@ -114,36 +114,43 @@ func writeNew(name string, data []byte) error {
 }
 
 // pin rewrites the manifest's entry for id to the new snapshot and hash,
-// keeping the rest of the file (comments included), atomically.
+// changing only those two values where they are written (comments, folded
+// text and blank lines stay), atomically.
 func pin(manifest, id, snapshot, sha string) error {
 	data, err := os.ReadFile(manifest)
 	if err != nil {
 		return fmt.Errorf("fetch: accept %s: %w", id, err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	out, err := SetValues(data, id, map[string]string{"snapshot": snapshot, "sha256": sha})
+	if err != nil {
 		return fmt.Errorf("fetch: accept %s: %s: %w", id, manifest, err)
 	}
-	entry := findSource(&doc, id)
-	if entry == nil {
-		return fmt.Errorf("fetch: accept %s: no such source in %s", id, manifest)
-	}
-	set(entry, "snapshot", snapshot)
-	set(entry, "sha256", sha)
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return fmt.Errorf("fetch: accept %s: %w", id, err)
-	}
-	if _, err := ParseManifest(manifest, buf.Bytes()); err != nil {
+	if _, err := ParseManifest(manifest, out); err != nil {
 		return fmt.Errorf("fetch: accept %s: the updated manifest would not load (%v); %s is unchanged", id, err, manifest)
 	}
-	tmp := manifest + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("fetch: accept %s: %w", id, err)
+	return WriteFileAtomic(manifest, out)
+}
+
+// WriteFileAtomic replaces name with data through a temporary file in the
+// same folder and a rename, so a reader sees the old file or the new one.
+func WriteFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
 	}
-	return os.Rename(tmp, manifest)
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
 }
 
 func findSource(doc *yaml.Node, id string) *yaml.Node {
@@ -164,14 +171,4 @@ func findSource(doc *yaml.Node, id string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-func set(m *yaml.Node, key, value string) {
-	for j := 0; j+1 < len(m.Content); j += 2 {
-		if m.Content[j].Value == key {
-			m.Content[j+1].Value, m.Content[j+1].Tag, m.Content[j+1].Style = value, "!!str", 0
-			return
-		}
-	}
-	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -53,6 +54,9 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 				}
 				st.Notes = append(st.Notes, describe(d.Source.ID, res))
 			}
+		}
+		if missing := Unrecorded(d.Source); len(missing) > 0 {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("fetch: sources.yaml: %s not recorded for this source: fill them in from the publication before releasing it", strings.Join(missing, ", ")))
 		}
 		raw, err := Snapshot(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
 		if err != nil {

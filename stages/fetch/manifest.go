@@ -85,8 +85,13 @@ func (m Manifest) validate(name string) error {
 		if s.Snapshot == "" || !fs.ValidPath(s.Snapshot) || !strings.HasPrefix(s.Snapshot, "snapshots/") {
 			return fmt.Errorf("%s: snapshot %q must be a relative path under snapshots/", where, s.Snapshot)
 		}
-		if s.Layout == "" || s.Issuer == "" || s.DocumentType == "" || s.Licence == "" || len(s.Languages) == 0 {
-			return fmt.Errorf("%s: layout, issuer, document_type, licence and languages are required", where)
+		if s.Layout == "" || len(s.Languages) == 0 {
+			return fmt.Errorf("%s: layout (a name, or auto) and languages are required", where)
+		}
+		for _, l := range s.Languages {
+			if l != "zh" && l != "en" {
+				return fmt.Errorf("%s: language %q: use zh and/or en", where, l)
+			}
 		}
 		if s.Format != "" && s.Format != "text" && s.Format != "html" {
 			return fmt.Errorf("%s: format %q must be text or html", where, s.Format)
@@ -113,6 +118,19 @@ func (m Manifest) validate(name string) error {
 		}
 	}
 	return nil
+}
+
+// Unrecorded lists the metadata a source entry leaves null that a user of
+// the dataset needs (who issued it, what it is, whose rights): each is a
+// quality warning, never a guess.
+func Unrecorded(s schemas.Source) []string {
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"issuer", s.Issuer}, {"document_type", s.DocumentType}, {"licence", s.Licence}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	return missing
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
