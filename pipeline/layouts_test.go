@@ -282,3 +282,41 @@ func checkFixtureFile(t *testing.T, f layoutFixture) {
 func releaseOpts(t testing.TB) release.Options {
 	return release.Options{Output: t.TempDir(), Version: "0.1.0"}
 }
+
+// TestHTMLPositions: messages about a web page name the page's own line
+// and element, not a line of the extracted text.
+func TestHTMLPositions(t *testing.T) {
+	rows := paperRows(t)
+	var body []string
+	for i, r := range rows {
+		body = append(body, r[0])
+		if i != 20 && i != 21 { // a heading and a paragraph lose their English
+			body = append(body, r[1])
+		}
+	}
+	f := layoutFixture{name: "page", langs: []string{"zh", "en"}, format: "html", zh: page("中国对拉丁美洲和加勒比政策文件", body)}
+	d := alignOne(t, fixtureFS(t, f, "interleaved-zh-en"))
+	lineOf := func(row int) int {
+		return 1 + strings.Count(f.zh[:strings.Index(f.zh, "<p>"+html.EscapeString(rows[row][0]))], "\n")
+	}
+	for _, want := range []string{
+		fmt.Sprintf("parse: line %d (<p>) (", lineOf(20)),
+		fmt.Sprintf("align: line %d (<p>) (", lineOf(21)),
+	} {
+		found := false
+		for _, w := range d.Warnings {
+			if strings.HasPrefix(w, want) && strings.Contains(w, "no English") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("warnings %q; want one starting %q about missing English", d.Warnings, want)
+		}
+	}
+	first := lineOf(0)
+	for _, c := range d.Clauses {
+		if c.SourceLine < first || c.SourceLine > strings.Count(f.zh, "\n") {
+			t.Errorf("%s: source_line %d is not a line of the page's body", c.ID, c.SourceLine)
+		}
+	}
+}

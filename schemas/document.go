@@ -6,6 +6,8 @@
 // It is the ground floor of the module: it imports nothing of ours.
 package schemas
 
+import "fmt"
+
 // Source is one entry of sources/sources.yaml: what a document is, where its
 // snapshot lives, the sha256 it is pinned to, and how to clean and parse it.
 // Metadata that the source does not state is nil, never guessed.
@@ -95,6 +97,9 @@ type Document struct {
 	Script      string `json:"script,omitempty"`
 	Text        string `json:"text,omitempty"`
 	LineNumbers []int  `json:"line_numbers,omitempty"` // snapshot line of each line of Text
+	// Elements names, for a web page, the HTML element each snapshot line
+	// of Text came from, so that messages can say "line 42 (<p>)".
+	Elements map[int]string `json:"elements,omitempty"`
 	// TextEn and LineNumbersEn are the cleaned English text of a
 	// parallel-texts source; clause English offsets then point into it.
 	TextEn            string    `json:"text_en,omitempty"`
@@ -122,6 +127,15 @@ type Document struct {
 	Commitments []Commitment `json:"commitments,omitempty"`
 
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Position names a line of the snapshot for messages: "line 42", or for a
+// web page "line 42 (<p>)".
+func (d Document) Position(line int) string {
+	if e, ok := d.Elements[line]; ok {
+		return fmt.Sprintf("line %d (<%s>)", line, e)
+	}
+	return fmt.Sprintf("line %d", line)
 }
 
 // Removal is one line clean took out of the text, and why.

@@ -205,7 +205,7 @@ func flagParagraphs(d *schemas.Document, a *Aligner) {
 		default:
 			continue
 		}
-		d.Warnings = append(d.Warnings, fmt.Sprintf("align: line %d (%s): %s", c.SourceLine, c.ID, reasons[c.ID]))
+		d.Warnings = append(d.Warnings, fmt.Sprintf("align: %s (%s): %s", d.Position(c.SourceLine), c.ID, reasons[c.ID]))
 	}
 	for i := range d.Sentences {
 		s := &d.Sentences[i]

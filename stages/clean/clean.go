@@ -72,13 +72,18 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		return d, err
 	}
 	d.Encoding = enc
-	if raw, err = extract(d.Source, d.Source.Snapshot, raw); err != nil {
+	raw, blocks, err := extract(d.Source, d.Source.Snapshot, raw)
+	if err != nil {
 		return d, err
 	}
 	zh, err := cleanText(d.Source.ID, d.Source.Snapshot, raw, rules)
 	if err != nil {
 		return d, err
 	}
+	if blocks != nil {
+		d.Elements = map[int]string{}
+	}
+	zh.toPage(blocks, d.Elements)
 	d.Text, d.LineNumbers, d.Removed = zh.text, zh.lines, zh.removed
 	for _, l := range d.Source.Languages {
 		if l == "zh" {
@@ -91,13 +96,15 @@ func Document(d schemas.Document) (schemas.Document, error) {
 		if err != nil {
 			return d, err
 		}
-		if rawEn, err = extract(d.Source, d.Source.SnapshotEn, rawEn); err != nil {
+		rawEn, blocksEn, err := extract(d.Source, d.Source.SnapshotEn, rawEn)
+		if err != nil {
 			return d, err
 		}
 		en, err := cleanText(d.Source.ID, d.Source.SnapshotEn, rawEn, rules)
 		if err != nil {
 			return d, err
 		}
+		en.toPage(blocksEn, nil)
 		d.TextEn, d.LineNumbersEn = en.text, en.lines
 		for _, r := range en.removed {
 			r.Rule = "en:" + r.Rule
@@ -126,16 +133,47 @@ func decode(src schemas.Source, snapshot string, raw []byte) ([]byte, string, er
 }
 
 // extract returns the text of one snapshot: the bytes themselves, or for
-// format html the page's main text, one line per paragraph.
-func extract(src schemas.Source, snapshot string, raw []byte) ([]byte, error) {
+// format html the page's main text, one line per paragraph, with the
+// blocks that say where each line stands in the page.
+func extract(src schemas.Source, snapshot string, raw []byte) ([]byte, []Block, error) {
 	if src.Format != "html" {
-		return raw, nil
+		return raw, nil, nil
 	}
-	text, err := ExtractHTML(raw)
+	blocks, err := ExtractBlocks(raw)
 	if err != nil {
-		return nil, fmt.Errorf("clean: %s: snapshot %s: %w: check that the page holds the document, or capture its text instead", src.ID, snapshot, err)
+		return nil, nil, fmt.Errorf("clean: %s: snapshot %s: %w: check that the page holds the document, or capture its text instead", src.ID, snapshot, err)
 	}
-	return []byte(text), nil
+	var b strings.Builder
+	for _, bl := range blocks {
+		b.WriteString(bl.Text + "\n")
+	}
+	return []byte(b.String()), blocks, nil
+}
+
+// toPage turns the line numbers of extracted text into lines of the page
+// the text came from, and records each line's element, so that messages
+// name the snapshot's own lines.
+func (c *cleaned) toPage(blocks []Block, elements map[int]string) {
+	if blocks == nil {
+		return
+	}
+	line := func(n int) int {
+		for i := n - 1; i >= 0 && i < len(blocks); i-- {
+			if blocks[i].Line > 0 {
+				return blocks[i].Line
+			}
+		}
+		return 1
+	}
+	for i, n := range c.lines {
+		c.lines[i] = line(n)
+		if elements != nil && n-1 < len(blocks) {
+			elements[c.lines[i]] = blocks[n-1].Element
+		}
+	}
+	for i := range c.removed {
+		c.removed[i].Line = line(c.removed[i].Line)
+	}
 }
 
 func firstSet(a, b *string) *string {

@@ -18,22 +18,45 @@ var blocks = map[string]bool{
 	"li": true, "blockquote": true, "pre": true, "td": true, "th": true, "dd": true, "dt": true,
 }
 
+// Block is one line of a page's main text: where it stands in the page
+// (the snapshot's line and the element), so that messages point at the page
+// a person has, not at the extracted text.
+type Block struct {
+	Text    string
+	Line    int    // 1-based line of the snapshot; 0 when it was not found
+	Element string // p, h1, li, td, …
+}
+
 // ExtractHTML finds the main text of a web page with trafilatura (dropping
 // navigation, scripts, share buttons, asides and footers) and returns it
 // with one line per paragraph, heading or list item, so that the layouts'
 // line grammars apply to it.
 func ExtractHTML(raw []byte) (string, error) {
+	blocks, err := ExtractBlocks(raw)
+	if err != nil {
+		return "", err
+	}
+	lines := make([]string, len(blocks))
+	for i, b := range blocks {
+		lines[i] = b.Text
+	}
+	return strings.Join(lines, "\n") + "\n", nil
+}
+
+// ExtractBlocks is ExtractHTML with each line's place in the page.
+func ExtractBlocks(raw []byte) ([]Block, error) {
+	page := raw
 	// Fetch has decoded the page to UTF-8 already; a meta tag that still
 	// names the original charset must not make the parser decode it again.
 	raw = metaCharset.ReplaceAll(raw, []byte("${1}utf-8"))
 	res, err := trafilatura.Extract(bytes.NewReader(raw), trafilatura.Options{})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if res == nil || res.ContentNode == nil {
-		return "", fmt.Errorf("no main text found in the page")
+		return nil, fmt.Errorf("no main text found in the page")
 	}
-	var lines []string
+	var lines []Block
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && blocks[n.Data] {
@@ -44,7 +67,7 @@ func ExtractHTML(raw []byte) (string, error) {
 				if len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
 					t = strings.Repeat("#", int(n.Data[1]-'0')) + " " + t
 				}
-				lines = append(lines, t)
+				lines = append(lines, Block{Text: t, Element: n.Data})
 			}
 			return
 		}
@@ -54,9 +77,43 @@ func ExtractHTML(raw []byte) (string, error) {
 	}
 	walk(res.ContentNode)
 	if len(lines) == 0 {
-		return "", fmt.Errorf("the page's main text has no paragraphs")
+		return nil, fmt.Errorf("the page's main text has no paragraphs")
 	}
-	return strings.Join(lines, "\n") + "\n", nil
+	locate(page, lines)
+	return lines, nil
+}
+
+// locate finds each block in the page, in order: the first characters of
+// its text (up to one that markup may have escaped) inside an element of
+// its kind, after the previous block.
+func locate(page []byte, blocks []Block) {
+	at := 0
+	for i := range blocks {
+		key := []rune(strings.TrimLeft(blocks[i].Text, "# "))
+		if j := strings.IndexAny(string(key), "&<>\"'"); j >= 0 {
+			key = []rune(string(key)[:j])
+		}
+		if len(key) > 12 {
+			key = key[:12]
+		}
+		if len(key) < 2 {
+			continue
+		}
+		k := []byte(string(key))
+		for from := at; from < len(page); {
+			j := bytes.Index(page[from:], k)
+			if j < 0 {
+				break
+			}
+			j += from
+			if lt := bytes.LastIndexByte(page[:j], '<'); lt >= 0 && bytes.HasPrefix(page[lt+1:], []byte(blocks[i].Element)) {
+				blocks[i].Line = bytes.Count(page[:j], []byte("\n")) + 1
+				at = j + len(k)
+				break
+			}
+			from = j + 1
+		}
+	}
 }
 
 func text(n *html.Node) string {

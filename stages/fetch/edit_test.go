@@ -94,3 +94,27 @@ func TestAppendSource(t *testing.T) {
 		t.Errorf("AppendSource = %q; want %q", out, want)
 	}
 }
+
+// TestManifestErrors: a syntax error names the line where it is and asks
+// for a YAML fix; an unknown key names its line and asks to fix the key.
+func TestManifestErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"unclosed list", "dataset: {name: t, title: T}\nsources:\n  - id: a\n    languages: [zh, en\n    layout: auto\n", []string{"line 5", "fix the YAML"}},
+		{"bad indentation", "dataset: {name: t, title: T}\nsources:\n  - id: a\n    layout: auto\n   issuer: x\n", []string{"line 5", "fix the YAML"}},
+		{"unknown key", "dataset: {name: t, title: T}\nsources:\n  - id: a\n    colour: blue\n", []string{"line 4", "colour", "fix or remove the key"}},
+	} {
+		_, err := ParseManifest("sources.yaml", []byte(tt.in))
+		if err == nil {
+			t.Errorf("%s: no error", tt.name)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v; want it to mention %q", tt.name, err, w)
+			}
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/schemas"
@@ -48,7 +48,11 @@ func ParseManifest(name string, data []byte) (Manifest, error) {
 		if errors.Is(err, io.EOF) {
 			return Manifest{}, fmt.Errorf("fetch: manifest %s is empty: add a dataset block and a sources list", name)
 		}
-		return Manifest{}, fmt.Errorf("fetch: manifest %s: %s: fix or remove the key (see sources/sources.yaml for the known keys)", name, oneLine(err.Error()))
+		msg := oneLine(err.Error())
+		if strings.Contains(msg, "not found in type") {
+			return Manifest{}, fmt.Errorf("fetch: manifest %s: %s: fix or remove the key (the known keys are listed in the README's Adding a source)", name, msg)
+		}
+		return Manifest{}, fmt.Errorf("fetch: manifest %s: %s: fix the YAML at that line (indentation with spaces, closing quotes and brackets)", name, msg)
 	}
 	if err := m.validate(name); err != nil {
 		return Manifest{}, err

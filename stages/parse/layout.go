@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/schemas"
@@ -223,10 +223,10 @@ func rowsFamily(l Layout, d schemas.Document, _ *Grammar, _ *anchors.Glossary) (
 				toks = append(toks, t)
 				continue
 			}
-			return nil, nil, fmt.Errorf("parse: %s line %d: row has no '%s' separator; layout %s expects %s: fix the row or the source's layout (or try layout: auto)", id, line.no, strings.ReplaceAll(l.Separator, "\t", `\t`), l.Name, l.Doc)
+			return nil, nil, fmt.Errorf("parse: %s %s: row has no '%s' separator; layout %s expects %s: fix the row or the source's layout (or try layout: auto)", id, d.Position(line.no), strings.ReplaceAll(l.Separator, "\t", `\t`), l.Name, l.Doc)
 		}
 		if len(cells) > 2 {
-			return nil, nil, fmt.Errorf("parse: %s line %d: row has more than two non-empty cells (%d); layout %s expects %s: fix the row", id, line.no, len(cells), l.Name, l.Doc)
+			return nil, nil, fmt.Errorf("parse: %s %s: row has more than two non-empty cells (%d); layout %s expects %s: fix the row", id, d.Position(line.no), len(cells), l.Name, l.Doc)
 		}
 		// Byte offsets of each cell in the line.
 		a0, a1 := 0, len(cells[0])
@@ -263,7 +263,7 @@ func rowsFamily(l Layout, d schemas.Document, _ *Grammar, _ *anchors.Glossary) (
 		}
 		if h, _ := counts(t.zh); t.zh != "" && h == 0 {
 			if he, _ := counts(t.en); he > 0 {
-				return nil, nil, fmt.Errorf("parse: %s line %d: the cell layout %s reads as Chinese has no Chinese characters and the other cell has: the columns are the other way round; use layout %s or auto", id, line.no, l.Name, swapped(l))
+				return nil, nil, fmt.Errorf("parse: %s %s: the cell layout %s reads as Chinese has no Chinese characters and the other cell has: the columns are the other way round; use layout %s or auto", id, d.Position(line.no), l.Name, swapped(l))
 			}
 		}
 		if t.zh == "" && t.en == "" {

@@ -163,7 +163,7 @@ func (b *builder) title(toks []token) []token {
 	title := b.text(t)
 	b.parsedTitle = &title
 	if b.lang == "zh" && src.TitleZh != nil && t.zh != "" && !same(t.zh, src.TitleZh) {
-		b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: title %q differs from the manifest's title_zh %q", t.line, t.zh, *src.TitleZh))
+		b.warnings = append(b.warnings, fmt.Sprintf("parse: %s: title %q differs from the manifest's title_zh %q", b.doc.Position(t.line), t.zh, *src.TitleZh))
 	}
 	return toks[1:]
 }
@@ -187,14 +187,14 @@ func (b *builder) build(toks []token) error {
 		if m.number > 0 {
 			key := fmt.Sprintf("%s#%d", parent, m.rank)
 			if prev := b.numbers[key]; m.number != prev+1 {
-				return fmt.Errorf("parse: %s line %d: numbering jumps from %s to %s under %s: the snapshot is missing a clause or mislabels one; fix the snapshot or its clean rules",
-					id, t.line, b.prevLabel(m, prev), m.label, b.where())
+				return fmt.Errorf("parse: %s %s: numbering jumps from %s to %s under %s: the snapshot is missing a clause or mislabels one; fix the snapshot or its clean rules",
+					id, b.doc.Position(t.line), b.prevLabel(m, prev), m.label, b.where())
 			}
 			b.numbers[key] = m.number
 		}
 		en := b.g.enMarker(t.en)
 		if b.lang == "zh" && t.en != "" && m.number > 0 && en.number != m.number {
-			b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: English label %q does not match %s", t.line, en.label, m.label))
+			b.warnings = append(b.warnings, fmt.Sprintf("parse: %s: English label %q does not match %s", b.doc.Position(t.line), en.label, m.label))
 		}
 		heading := m.heading || i+1 < len(toks) && b.lowerRank(toks[i+1], m.rank)
 		var c schemas.Clause
@@ -228,7 +228,7 @@ func (b *builder) build(toks []token) error {
 			i++
 		}
 		if strings.HasSuffix(c.TitleZh, "。") || b.lang == "en" && strings.HasSuffix(c.TitleEn, ".") {
-			b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: heading %s ends like a sentence; is it an item with a continuation paragraph?", t.line, m.label))
+			b.warnings = append(b.warnings, fmt.Sprintf("parse: %s: heading %s ends like a sentence; is it an item with a continuation paragraph?", b.doc.Position(t.line), m.label))
 		}
 		b.add(t, last, c)
 		b.stack = append(b.stack, open{rank: m.rank, index: len(b.clauses) - 1})
@@ -310,7 +310,7 @@ func (b *builder) add(first, last token, c schemas.Clause) {
 	}
 	c.ID = prefix + "/" + seg
 	if n, dup := b.ids[c.ID]; dup {
-		b.warnings = append(b.warnings, fmt.Sprintf("parse: line %d: clause id %s repeats clause %d; suffixing", first.line, c.ID, n+1))
+		b.warnings = append(b.warnings, fmt.Sprintf("parse: %s: clause id %s repeats clause %d; suffixing", b.doc.Position(first.line), c.ID, n+1))
 		c.ID = fmt.Sprintf("%s-%d", c.ID, len(b.clauses)+1)
 	}
 	b.ids[c.ID] = len(b.clauses)

@@ -26,7 +26,7 @@ func check(d schemas.Document, lang string) ([]string, error) {
 		text++
 		key := c.TextSHA256 + "/" + c.TextEnSHA256
 		if first, dup := seen[key]; dup {
-			warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): repeats line %d (%s) word for word: a paragraph captured twice? remove the copy from the snapshot", c.SourceLine, c.ID, first.SourceLine, first.ID))
+			warnings = append(warnings, fmt.Sprintf("parse: %s (%s): repeats line %d (%s) word for word: a paragraph captured twice? remove the copy from the snapshot", d.Position(c.SourceLine), c.ID, first.SourceLine, first.ID))
 		} else {
 			seen[key] = c
 		}
@@ -35,13 +35,22 @@ func check(d schemas.Document, lang string) ([]string, error) {
 			body = c.TextEn
 		}
 		if han, latin := counts(body); lang == "zh" && body != "" && han == 0 && latin > 0 {
-			warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): has no Chinese characters in a document read as Chinese (%.40q): web boilerplate to drop with a clean rule, or is the layout bilingual?", c.SourceLine, c.ID, body))
+			warnings = append(warnings, fmt.Sprintf("parse: %s (%s): has no Chinese characters in a document read as Chinese (%.40q): web boilerplate to drop with a clean rule, or is the layout bilingual?", d.Position(c.SourceLine), c.ID, body))
 		} else if lang == "en" && han > 0 {
-			warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): has Chinese characters in a document read as English-only: is the layout bilingual?", c.SourceLine, c.ID))
+			warnings = append(warnings, fmt.Sprintf("parse: %s (%s): has Chinese characters in a document read as English-only: is the layout bilingual?", d.Position(c.SourceLine), c.ID))
 		}
 	}
 	if text == 0 {
 		return nil, fmt.Errorf("parse: %s: %d headings and no paragraphs or items under them: the text of the document is missing from the snapshot; check the capture and the layout in sources.yaml", d.Source.ID, len(d.Clauses))
+	}
+	bilingual := false
+	for _, l := range d.Source.Languages {
+		bilingual = bilingual || l == "en" && lang == "zh"
+	}
+	for _, c := range d.Clauses {
+		if bilingual && !c.IsText() && c.TitleEn == "" && c.LabelEn == "" {
+			warnings = append(warnings, fmt.Sprintf("parse: %s (%s): heading %q has no English in a document declared bilingual: its translation is missing or was read as another line", d.Position(c.SourceLine), c.ID, headingName(c)))
+		}
 	}
 	for i, c := range d.Clauses {
 		if c.IsText() || children[c.ID] > 0 {
@@ -50,7 +59,7 @@ func check(d schemas.Document, lang string) ([]string, error) {
 		if d.Truncated && i == len(d.Clauses)-1 {
 			continue // the capture stopped right after it
 		}
-		warnings = append(warnings, fmt.Sprintf("parse: line %d (%s): heading %q has nothing under it: its text is missing, or it is an item read as a heading", c.SourceLine, c.ID, headingName(c)))
+		warnings = append(warnings, fmt.Sprintf("parse: %s (%s): heading %q has nothing under it: its text is missing, or it is an item read as a heading", d.Position(c.SourceLine), c.ID, headingName(c)))
 	}
 	return warnings, nil
 }
