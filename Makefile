@@ -10,7 +10,7 @@ FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
 FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./segment:FuzzSegment ./stages/release:FuzzWriters
 
-.PHONY: release test unit clients fuzz fuzz-short bench eval-align eval-classify profiles vet clean-output
+.PHONY: release test unit clients fuzz fuzz-short bench eval-align eval-classify eval-quality profiles vet clean-output
 
 ## release: build output/releases/<version>/ from the embedded sources and print the run report
 release:
@@ -51,6 +51,10 @@ eval-align:
 ## eval-classify: commitment P/R/F1, label accuracies and the modality confusion matrix against the gold labels
 eval-classify:
 	$(GO) test ./stages/classify -count=1 -run 'TestEvalClassify' -v -args -report
+
+## eval-quality: the perturbation suite: perturbed paragraphs flagged and untouched beads flagged, per part
+eval-quality:
+	$(GO) test ./pipeline -count=1 -run 'TestPerturbationSuite' -v -args -quality-report
 
 profiles: $(PROFILES)/data-package.json
 

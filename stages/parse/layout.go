@@ -414,3 +414,18 @@ func parallelFamily(_ Layout, d schemas.Document, g *Grammar, gl *anchors.Glossa
 	}
 	return toks, warnings, nil
 }
+
+// LayoutTable renders the layouts as a Markdown table, for the README.
+func LayoutTable() string {
+	var b strings.Builder
+	b.WriteString("| layout | family | what the snapshot looks like |\n|---|---|---|\n")
+	for _, name := range Layouts() {
+		if name == "auto" {
+			continue
+		}
+		l := DefaultLayouts.Layouts[name]
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, l.Family, strings.ReplaceAll(l.Doc, "|", `\|`))
+	}
+	b.WriteString("| `auto` | | chosen from the text: a separate English snapshot → `parallel-texts`; most lines split by `\\|` or a tab → rows; most lines carrying both languages → `same-line-…`; Chinese and English lines in turn → `interleaved-…`; else monolingual. The run report and `documents.layout_reason` say why. |\n")
+	return b.String()
+}
