@@ -36,6 +36,9 @@ func WriteReport(w io.Writer, st *schemas.State) {
 	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Docs), tc, th, tt, ts, tcm, tr, tw2)
 	tw.Flush()
 	for _, d := range st.Docs {
+		if d.LayoutReason != "" {
+			fmt.Fprintf(w, "layout   %s: %s (auto: %s)\n", d.Source.ID, d.Layout, d.LayoutReason)
+		}
 		for _, r := range d.Removed {
 			fmt.Fprintf(w, "removed  %s line %d (%s): %s\n", d.Source.ID, r.Line, r.Rule, shorten(r.Text, 60))
 		}

@@ -170,9 +170,15 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 			sents[i].ClauseID = c.ID
 			sents[i].DocID = c.DocID
 			sents[i].Complete = c.Complete || i < len(sents)-1
-			if sents[i].Score != nil && *sents[i].Score < threshold {
-				sents[i].NeedsReview = true
-				sents[i].ReviewReason = fmt.Sprintf("alignment score %.4f is under the review threshold %.2f", *sents[i].Score, threshold)
+			switch s := &sents[i]; {
+			case s.Score != nil && *s.Score < threshold:
+				s.NeedsReview = true
+				s.ReviewReason = fmt.Sprintf("alignment score %.4f is under the review threshold %.2f", *s.Score, threshold)
+			case s.LengthScore != nil && s.Zh != "" && s.En != "" && *s.LengthScore < LengthReview:
+				// A bead can win by default (a one-sentence paragraph has no
+				// other reading) with lengths that do not fit at all.
+				s.NeedsReview = true
+				s.ReviewReason = fmt.Sprintf("length score %.4f: the English is far %s than the length model expects for this Chinese", *s.LengthScore, longerShorter(s.Zh, s.En, a.Model))
 			}
 		}
 		d.Sentences = append(d.Sentences, sents...)
@@ -214,6 +220,18 @@ func flagParagraphs(d *schemas.Document, a *Aligner) {
 			s.ReviewReason = r
 		}
 	}
+}
+
+// LengthReview is the length score under which a bead needs review
+// whatever its posterior. The lowest length score of a correct bead in the
+// tuning part of the gold standard is 0.0244.
+const LengthReview = 0.01
+
+func longerShorter(zh, en string, m Model) string {
+	if float64(runeLen(en)) > m.Ratio*float64(runeLen(zh)) {
+		return "longer"
+	}
+	return "shorter"
 }
 
 func hasLang(langs []string, l string) bool {

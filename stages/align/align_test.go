@@ -119,3 +119,22 @@ func BenchmarkPair(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "sentences/s")
 }
+
+// TestLengthReview: a one-sentence paragraph has no other reading, so its
+// bead's posterior is 1 whatever it says; lengths that do not fit at all
+// still flag it.
+func TestLengthReview(t *testing.T) {
+	d := schemas.Document{Source: schemas.Source{ID: "t", Languages: []string{"zh", "en"}}, Clauses: []schemas.Clause{
+		// 20 characters of Chinese: the model expects about 93 of English
+		// (sd 24); these 176 sit over three deviations off.
+		{ID: "t/p1", DocID: "t", TextZh: "中方愿同拉方加强贸易投资金融和科技领域合作。", TextEn: "China will work with LAC countries to strengthen cooperation in trade, investment, finance, science, technology, culture, tourism, health, education and the environment alike.", Complete: true},
+	}}
+	got, err := Document(d, &Aligner{Model: DefaultModel.Model(), Glossary: anchors.NewGlossary(), Weights: DefaultWeights}, 0.8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := got.Sentences[0]
+	if *s.Score < 0.8 || !s.NeedsReview || !strings.Contains(s.ReviewReason, "length score") {
+		t.Errorf("bead %s score %v length %v needs_review %v reason %q; want flagged for its length", s.Bead, *s.Score, *s.LengthScore, s.NeedsReview, s.ReviewReason)
+	}
+}
