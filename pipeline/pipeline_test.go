@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -336,18 +335,7 @@ func TestRerunAndImmutability(t *testing.T) {
 // TestCorruptSnapshot flips one byte of a snapshot: the run fails naming both
 // hashes and writes nothing.
 func TestCorruptSnapshot(t *testing.T) {
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(sources.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(sources.FS(), p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := embeddedMapFS(t)
 	snap := "snapshots/celac-jap-2022-2024.zh.md"
 	data := bytes.Clone(fsys[snap].Data)
 	data[100] ^= 0x01

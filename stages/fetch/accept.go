@@ -94,23 +94,7 @@ func writeNew(name string, data []byte) error {
 		}
 		return fmt.Errorf("%s exists with other bytes", name)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".fetch-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return WriteFileAtomic(name, data)
 }
 
 // pin rewrites the manifest's entry for id to the new snapshot and hash,
@@ -131,8 +115,9 @@ func pin(manifest, id, snapshot, sha string) error {
 	return WriteFileAtomic(manifest, out)
 }
 
-// WriteFileAtomic replaces name with data through a temporary file in the
-// same folder and a rename, so a reader sees the old file or the new one.
+// WriteFileAtomic replaces name with data through a synced temporary file
+// in the same folder and a rename, so a reader sees the old file or the new
+// one, never part of either.
 func WriteFileAtomic(name string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
@@ -140,6 +125,10 @@ func WriteFileAtomic(name string, data []byte) error {
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return err
 	}
