@@ -8,7 +8,7 @@ PROFILES_PKG := datapackage@1.1.10
 PROFILES     := .cache/datapackage-profiles
 FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
-FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./segment:FuzzSegment ./stages/release:FuzzWriters
+FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters
 
 .PHONY: release test unit clients fuzz fuzz-short bench eval-align eval-classify eval-quality profiles vet clean-output
 

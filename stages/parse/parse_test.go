@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -188,6 +189,7 @@ func TestDocumentErrors(t *testing.T) {
 		{"first number not one", doc("markdown-zh", "第二条 甲\n\n一、子。", "article"), []string{"t line 1", "from the start to 第二条"}},
 		{"row without separator", doc("bilingual-rows", "前言 | Preface | |\n只有中文", "part"), []string{"t line 2", "no '|' separator"}},
 		{"row with extra cell", doc("bilingual-rows", "甲 | A | extra |", "part"), []string{"t line 1", "more than two"}},
+		{"columns the other way round", doc("bilingual-rows", "前言 | Preface | |\nFirst. | 第一段。 | |", "part"), []string{"t line 2", "other way round", "bilingual-rows-en-first"}},
 		{"no structure", doc("markdown-zh", "只是一段话。\n\n又一段话。", "article"), []string{"no headings or numbered items", "2 lines"}},
 	}
 	for _, tt := range tests {
@@ -321,4 +323,48 @@ func containsAll(s string, subs []string) bool {
 		}
 	}
 	return true
+}
+
+// FuzzLayouts: every layout, and auto, parses any text without panicking,
+// and every clause's offsets lie inside the text and give back its text.
+func FuzzLayouts(f *testing.F) {
+	f.Add(bilingual, uint8(0))
+	f.Add("前言\nPreface\n第一段。\nFirst.\n第一部分 Part I\n一、甲 1. Alpha\n(一)乙\n(1) Beta\n第二段。\nSecond.", uint8(3))
+	f.Add("Preface 前言\nFirst paragraph. 第一段。\nPart I 第一部分\n1. Alpha 一、甲", uint8(5))
+	f.Add("Article 1 Alpha\n1. First item.\n(1) Sub.\nArticle 2 Beta\nText.", uint8(7))
+	f.Fuzz(func(t *testing.T, text string, pick uint8) {
+		if !utf8.ValidString(text) || strings.ContainsRune(text, '\r') {
+			return // clean hands parse valid UTF-8 with LF line ends only
+		}
+		names := Layouts()
+		name := names[int(pick)%len(names)]
+		if name == "parallel-texts" {
+			return // needs a second text
+		}
+		d := doc(name, text, "a", "b", "c")
+		d.Source.Languages = []string{"zh", "en"}
+		got, err := Document(d, nil)
+		if err != nil {
+			return
+		}
+		rs := []rune(text)
+		for _, c := range got.Clauses {
+			for _, sp := range [][3]int{{c.CharStart, c.CharEnd, 0}, {c.EnCharStart, c.EnCharEnd, 1}} {
+				if sp[0] == -1 && sp[1] == -1 {
+					continue
+				}
+				if sp[0] < 0 || sp[1] > len(rs) || sp[0] > sp[1] {
+					t.Fatalf("%s (%s): offsets %d..%d outside 0..%d", c.ID, name, sp[0], sp[1], len(rs))
+				}
+				span := string(rs[sp[0]:sp[1]])
+				body := firstNonEmpty(c.TextZh, c.TitleZh)
+				if sp[2] == 1 {
+					body = firstNonEmpty(c.TextEn, c.TitleEn)
+				}
+				if body != "" && !strings.Contains(span, body) {
+					t.Fatalf("%s (%s): text[%d:%d] = %q does not hold %q", c.ID, name, sp[0], sp[1], span, body)
+				}
+			}
+		}
+	})
 }
