@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/markusmobius/go-trafilatura"
+	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 )
 
@@ -27,8 +27,9 @@ type Block struct {
 	Element string // p, h1, li, td, …
 }
 
-// ExtractHTML finds the main text of a web page with trafilatura (dropping
-// navigation, scripts, share buttons, asides and footers) and returns it
+// ExtractHTML finds the main text of a web page with readability (Mozilla's
+// Readability.js algorithm: navigation, scripts, share buttons, asides and
+// footers dropped) and returns it
 // with one line per paragraph, heading or list item, so that the layouts'
 // line grammars apply to it.
 func ExtractHTML(raw []byte) (string, error) {
@@ -49,11 +50,11 @@ func ExtractBlocks(raw []byte) ([]Block, error) {
 	// Fetch has decoded the page to UTF-8 already; a meta tag that still
 	// names the original charset must not make the parser decode it again.
 	raw = metaCharset.ReplaceAll(raw, []byte("${1}utf-8"))
-	res, err := trafilatura.Extract(bytes.NewReader(raw), trafilatura.Options{})
+	article, err := readability.FromReader(bytes.NewReader(raw), nil)
 	if err != nil {
 		return nil, err
 	}
-	if res == nil || res.ContentNode == nil {
+	if article.Node == nil {
 		return nil, fmt.Errorf("no main text found in the page")
 	}
 	var lines []Block
@@ -75,9 +76,20 @@ func ExtractBlocks(raw []byte) ([]Block, error) {
 			walk(c)
 		}
 	}
-	walk(res.ContentNode)
+	walk(article.Node)
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("the page's main text has no paragraphs")
+	}
+	// Readability takes the page's <h1> out of the text as the article's
+	// title, or keeps it demoted to <h2>; it is the document's title as
+	// printed, so it goes back in front as a level-1 heading.
+	if h1 := firstH1(raw); h1 != "" {
+		switch {
+		case strings.TrimLeft(lines[0].Text, "# ") == h1:
+			lines[0] = Block{Text: "# " + h1, Element: "h1"}
+		case strings.Contains(article.Title(), h1):
+			lines = append([]Block{{Text: "# " + h1, Element: "h1"}}, lines...)
+		}
 	}
 	locate(page, lines)
 	return lines, nil
@@ -114,6 +126,30 @@ func locate(page []byte, blocks []Block) {
 			from = j + 1
 		}
 	}
+}
+
+// firstH1 is the text of the page's first <h1>, or "".
+func firstH1(raw []byte) string {
+	doc, err := html.Parse(bytes.NewReader(raw))
+	if err != nil {
+		return ""
+	}
+	var found string
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.ElementNode && n.Data == "h1" {
+			found = strings.Join(strings.Fields(text(n)), " ")
+			return true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(doc)
+	return found
 }
 
 func text(n *html.Node) string {

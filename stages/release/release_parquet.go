@@ -1,16 +1,19 @@
 package release
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -34,29 +37,43 @@ func parquetProperties() *parquet.WriterProperties {
 	)
 }
 
-// WriteParquet writes rows of t as one Parquet file with t's Arrow schema
-// (stored in the footer, so Arrow readers also see column descriptions).
+// WriteParquet writes rows of t as one Parquet file. It writes columns with
+// parquet's own column writers (not through Arrow records: pqarrow pulls in
+// Arrow Flight, and with it gRPC and protobuf, which a release does not
+// need) and stores t's Arrow schema in the footer as ARROW:schema, as Arrow
+// writers do, so Arrow readers also see the column descriptions.
 func WriteParquet(w io.Writer, t schemas.Table, rows [][]any) error {
-	schema := t.ArrowSchema()
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
 	for r, row := range rows {
 		if err := t.CheckRow(row); err != nil {
 			return fmt.Errorf("release: %s row %d: %w", t.Name, r+1, err)
 		}
-		for i, f := range t.Fields {
-			if err := appendValue(b.Field(i), f, row[i]); err != nil {
-				return fmt.Errorf("release: %s row %d column %s: %w", t.Name, r+1, f.Name, err)
-			}
-		}
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	fw, err := pqarrow.NewFileWriter(schema, w, parquetProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	root, err := parquetSchema(t)
 	if err != nil {
 		return fmt.Errorf("release: %s.parquet: %w", t.Name, err)
 	}
-	if err := fw.Write(rec); err != nil {
+	meta := metadata.NewKeyValueMetadata()
+	if err := meta.Append("ARROW:schema", arrowSchema(t)); err != nil {
+		return err
+	}
+	fw := file.NewParquetWriter(w, root, file.WithWriterProps(parquetProperties()), file.WithWriteMetadata(meta))
+	rgw := fw.AppendRowGroup()
+	for i, f := range t.Fields {
+		cw, err := rgw.NextColumn()
+		if err != nil {
+			fw.Close()
+			return fmt.Errorf("release: %s.parquet column %s: %w", t.Name, f.Name, err)
+		}
+		if err := writeColumn(cw, f, rows, i); err != nil {
+			fw.Close()
+			return fmt.Errorf("release: %s.parquet column %s: %w", t.Name, f.Name, err)
+		}
+		if err := cw.Close(); err != nil {
+			fw.Close()
+			return fmt.Errorf("release: %s.parquet column %s: %w", t.Name, f.Name, err)
+		}
+	}
+	if err := rgw.Close(); err != nil {
 		fw.Close()
 		return fmt.Errorf("release: %s.parquet: %w", t.Name, err)
 	}
@@ -66,41 +83,154 @@ func WriteParquet(w io.Writer, t schemas.Table, rows [][]any) error {
 	return nil
 }
 
-func appendValue(b array.Builder, f schemas.Field, v any) error {
-	if v == nil {
-		b.AppendNull()
-		return nil
+// parquetSchema maps t's columns to Parquet: strings as UTF-8 byte arrays,
+// dates as days, timestamps as microseconds (local time, not UTC-adjusted),
+// string lists as the standard three-level LIST of required elements;
+// nullable columns optional, the others required.
+func parquetSchema(t schemas.Table) (*schema.GroupNode, error) {
+	fields := make(schema.FieldList, len(t.Fields))
+	for i, f := range t.Fields {
+		rep := parquet.Repetitions.Required
+		if f.Nullable {
+			rep = parquet.Repetitions.Optional
+		}
+		var (
+			n   schema.Node
+			err error
+		)
+		switch f.Kind {
+		case schemas.String:
+			n, err = schema.NewPrimitiveNodeLogical(f.Name, rep, schema.StringLogicalType{}, parquet.Types.ByteArray, -1, -1)
+		case schemas.Int64:
+			n, err = schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Int64, -1, -1)
+		case schemas.Float64:
+			n, err = schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Double, -1, -1)
+		case schemas.Bool:
+			n, err = schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Boolean, -1, -1)
+		case schemas.Date:
+			n, err = schema.NewPrimitiveNodeLogical(f.Name, rep, schema.DateLogicalType{}, parquet.Types.Int32, -1, -1)
+		case schemas.Timestamp:
+			n, err = schema.NewPrimitiveNodeLogical(f.Name, rep, schema.NewTimestampLogicalType(false, schema.TimeUnitMicros), parquet.Types.Int64, -1, -1)
+		case schemas.StringList:
+			var elem, list schema.Node
+			if elem, err = schema.NewPrimitiveNodeLogical("element", parquet.Repetitions.Required, schema.StringLogicalType{}, parquet.Types.ByteArray, -1, -1); err != nil {
+				return nil, err
+			}
+			if list, err = schema.NewGroupNode("list", parquet.Repetitions.Repeated, schema.FieldList{elem}, -1); err != nil {
+				return nil, err
+			}
+			n, err = schema.NewGroupNodeLogical(f.Name, rep, schema.FieldList{list}, schema.ListLogicalType{}, -1)
+		default:
+			return nil, fmt.Errorf("no Parquet type for kind %s", f.Kind.Name())
+		}
+		if err != nil {
+			return nil, err
+		}
+		fields[i] = n
 	}
-	switch f.Kind {
-	case schemas.String:
-		b.(*array.StringBuilder).Append(v.(string))
-	case schemas.Int64:
-		b.(*array.Int64Builder).Append(v.(int64))
-	case schemas.Float64:
-		b.(*array.Float64Builder).Append(v.(float64))
-	case schemas.Bool:
-		b.(*array.BooleanBuilder).Append(v.(bool))
-	case schemas.Date:
-		t, err := time.Parse(time.DateOnly, v.(string))
-		if err != nil {
-			return err
+	return schema.NewGroupNode("schema", parquet.Repetitions.Required, fields, -1)
+}
+
+// arrowSchema is t's Arrow schema (list elements named "element", as in
+// the Parquet columns), serialised as Arrow IPC and base64, the way Arrow
+// writers store it.
+func arrowSchema(t schemas.Table) string {
+	fields := make([]arrow.Field, len(t.Fields))
+	for i, f := range t.Fields {
+		typ := f.Kind.Arrow()
+		if f.Kind == schemas.StringList {
+			typ = arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.BinaryTypes.String})
 		}
-		b.(*array.Date32Builder).Append(arrow.Date32FromTime(t))
-	case schemas.Timestamp:
-		t, err := time.Parse("2006-01-02T15:04:05", v.(string))
-		if err != nil {
-			return err
+		fields[i] = arrow.Field{Name: f.Name, Type: typ, Nullable: f.Nullable, Metadata: arrow.NewMetadata([]string{"description"}, []string{f.Description})}
+	}
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(arrow.NewSchema(fields, nil)))
+	w.Close()
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// writeColumn writes column i of rows with definition levels for optional
+// columns and definition and repetition levels for lists.
+func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int) error {
+	var def, rep []int16
+	present := func(v any) bool {
+		if f.Nullable {
+			if v == nil {
+				def = append(def, 0)
+				return false
+			}
+			def = append(def, 1)
 		}
-		b.(*array.TimestampBuilder).Append(arrow.Timestamp(t.UnixMicro()))
-	case schemas.StringList:
-		lb := b.(*array.ListBuilder)
-		lb.Append(true)
-		vb := lb.ValueBuilder().(*array.StringBuilder)
-		for _, s := range v.([]string) {
-			vb.Append(s)
+		return v != nil
+	}
+	var err error
+	switch c := cw.(type) {
+	case *file.ByteArrayColumnChunkWriter:
+		var vals []parquet.ByteArray
+		for _, row := range rows {
+			if f.Kind == schemas.StringList {
+				items := row[i].([]string)
+				if len(items) == 0 {
+					def, rep = append(def, 0), append(rep, 0)
+				}
+				for k, s := range items {
+					vals = append(vals, parquet.ByteArray(s))
+					def, rep = append(def, 1), append(rep, int16(min(k, 1)))
+				}
+				continue
+			}
+			if present(row[i]) {
+				vals = append(vals, parquet.ByteArray(row[i].(string)))
+			}
 		}
+		_, err = c.WriteBatch(vals, def, rep)
+	case *file.Int64ColumnChunkWriter:
+		var vals []int64
+		for _, row := range rows {
+			if !present(row[i]) {
+				continue
+			}
+			if f.Kind == schemas.Timestamp {
+				ts, perr := time.Parse("2006-01-02T15:04:05", row[i].(string))
+				if perr != nil {
+					return perr
+				}
+				vals = append(vals, ts.UnixMicro())
+				continue
+			}
+			vals = append(vals, row[i].(int64))
+		}
+		_, err = c.WriteBatch(vals, def, nil)
+	case *file.Int32ColumnChunkWriter:
+		var vals []int32
+		for _, row := range rows {
+			if present(row[i]) {
+				d, perr := time.Parse(time.DateOnly, row[i].(string))
+				if perr != nil {
+					return perr
+				}
+				vals = append(vals, int32(arrow.Date32FromTime(d)))
+			}
+		}
+		_, err = c.WriteBatch(vals, def, nil)
+	case *file.Float64ColumnChunkWriter:
+		var vals []float64
+		for _, row := range rows {
+			if present(row[i]) {
+				vals = append(vals, row[i].(float64))
+			}
+		}
+		_, err = c.WriteBatch(vals, def, nil)
+	case *file.BooleanColumnChunkWriter:
+		var vals []bool
+		for _, row := range rows {
+			if present(row[i]) {
+				vals = append(vals, row[i].(bool))
+			}
+		}
+		_, err = c.WriteBatch(vals, def, nil)
 	default:
-		return fmt.Errorf("no Parquet writer for kind %s", f.Kind.Name())
+		return fmt.Errorf("no column writer for kind %s", f.Kind.Name())
 	}
-	return nil
+	return err
 }
