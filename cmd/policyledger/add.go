@@ -48,7 +48,7 @@ quality warnings until you fill them in).
 The document is parsed before anything is written: add prints what it found (layout
 and why, encoding, clauses by kind, English coverage, warnings) and exits 0; if the
 document does not parse, it prints why, exits 1, and changes nothing.`,
-		Args: cobra.RangeArgs(1, 2),
+		Args: rangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAdd(cmd.Context(), cmd.OutOrStdout(), o, args)
 		},

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "policyledger:", err)
 	var ue usageError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
 		return exitUsage
 	case errors.Is(err, pipeline.ErrFatal):
 		return exitStopped
@@ -81,9 +82,11 @@ configuration error; 3 run stopped (bad manifest, release not writable, or a
 published version would change).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd())
+	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd(), newVersionCmd())
 	return root
 }
 
@@ -98,7 +101,7 @@ its documents as JSON to <output>/work/STAGE/ for inspection.
 A release is built in a hidden staging folder and published by one rename. If
 the version folder exists already, identical bytes make the run a no-op and
 different bytes are refused: bump --version.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: pipelineRun(""),
 	}
 	addFlags(cmd.Flags())
@@ -220,7 +223,7 @@ sha256. With --refresh (and --sources pointing at a sources.yaml on disk), fetch
 source that has a url: a body that differs from the pin is written as a new snapshot next
 to the old one and reported; nothing is overwritten, and the pin moves only with
 --accept-changes.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: pipelineRun("fetch"),
 	}
 	addFlags(cmd.Flags())
@@ -240,7 +243,7 @@ func newStagesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "stages",
 		Short: "List the pipeline's stages in order",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
 			for i, s := range pipeline.Describe() {
 				fmt.Fprintf(cmd.OutOrStdout(), "%d. %-9s %s\n", i+1, s[0], s[1])
@@ -253,7 +256,7 @@ func newSchemaCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "schema",
 		Short: "Print the released tables' schema reference as Markdown",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
 			fmt.Fprint(cmd.OutOrStdout(), release.SchemaReference("###"))
 		},
@@ -270,7 +273,7 @@ and variance) to their bilingual paragraphs, and write it as YAML to --out (defa
 standard output). Every document is aligned with the shipped model, so that no
 document's rows depend on the others in a run; refit when the corpus has grown, review
 the diff of stages/align/model.yaml, and say so in the dataset changelog.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			opt := pipeline.Options{Until: "parse", NoWorkFiles: true}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -83,6 +84,17 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	chdir(t)
 	ctx := context.Background()
+	for _, args := range [][]string{{"bogus"}, {"stages", "extra"}, {"add"}, {"version", "x"}} {
+		if got := run(ctx, args, io.Discard, io.Discard); got != exitUsage {
+			t.Errorf("%v = %d; want %d", args, got, exitUsage)
+		}
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		var out bytes.Buffer
+		if got := run(ctx, args, &out, io.Discard); got != exitOK || !strings.HasPrefix(out.String(), "policyledger ") || !strings.Contains(out.String(), runtime.Version()) {
+			t.Errorf("%v = %d, %q; want the program version and the Go version", args, got, out.String())
+		}
+	}
 	if got := run(ctx, []string{"run", "--bogus"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --bogus = %d; want %d", got, exitUsage)
 	}
