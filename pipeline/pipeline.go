@@ -126,6 +126,7 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			log.Debug("document failed", "stage", f.Stage, "doc", f.DocID, "err", f.Err)
 		}
 		if err != nil && len(st.Failures) == before {
+			st.Stopped = &schemas.Failure{Stage: s.Name(), Err: err}
 			return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
 		}
 		log.Info("stage done", "stage", s.Name(), "docs", len(st.Docs), "failed", len(st.Failures)-before)

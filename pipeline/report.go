@@ -56,6 +56,9 @@ func WriteReport(w io.Writer, st *schemas.State) {
 	for _, f := range st.Failures {
 		fmt.Fprintf(w, "FAILED   %s at %s: %v\n", f.DocID, f.Stage, f.Err)
 	}
+	if f := st.Stopped; f != nil {
+		fmt.Fprintf(w, "FAILED   the run stopped at %s: %v\n", f.Stage, f.Err)
+	}
 	for _, n := range st.Notes {
 		fmt.Fprintf(w, "note     %s\n", n)
 	}

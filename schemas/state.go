@@ -20,6 +20,9 @@ type State struct {
 	Docs []Document
 	// Failures are the documents that failed, with the stage and error.
 	Failures []Failure
+	// Stopped is the stage error that stopped the whole run (a bad
+	// manifest, a release that cannot be written), if any.
+	Stopped *Failure
 	// Counts are named run counters ("clean.drop", …), printed by the report.
 	Counts map[string]int
 	// Notes are run-level lines for the report (skips, release outcome).

@@ -142,6 +142,7 @@ sources:
 `
 	os.WriteFile(filepath.Join(dir, "src", "sources.yaml"), []byte(manifest), 0o644)
 	os.WriteFile(filepath.Join(dir, "src", "snapshots", "a.md"), []byte("第一条 甲\n\n一、乙。\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "src", "CHANGELOG.md"), []byte("## 0.2.0\n"), 0o644)
 	if got := run(context.Background(), []string{"run", "--sources", "src/sources.yaml"}, io.Discard, io.Discard); got != exitFailures {
 		t.Errorf("run with a mismatched snapshot = %d; want %d", got, exitFailures)
 	}
@@ -208,4 +209,23 @@ func checkGenerated(t *testing.T, begin, end, want, what string) {
 		return
 	}
 	t.Errorf("README.md %s is out of date: run go test ./cmd/policyledger -update", what)
+}
+
+// TestStopsReported: a release that cannot be written is a FAILED line in
+// the report on stdout, not only a line on stderr; a version without a
+// changelog entry is refused before any stage runs.
+func TestStopsReported(t *testing.T) {
+	dir := chdir(t)
+	os.WriteFile(filepath.Join(dir, "blocker"), nil, 0o644)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--output", filepath.Join(dir, "blocker"), "--log-level", "error"}, &stdout, &stderr)
+	if code != exitStopped || !strings.Contains(stdout.String(), "FAILED   the run stopped at release: release: create") || !strings.Contains(stdout.String(), "choose another --output") {
+		t.Errorf("unwritable output: exit %d, report:\n%s", code, stdout.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	code = run(context.Background(), []string{"run", "--version", "9.9.9"}, &stdout, &stderr)
+	if code != exitStopped || !strings.Contains(stderr.String(), "before any stage") || !strings.Contains(stderr.String(), `no "## 9.9.9" entry`) || stdout.Len() != 0 {
+		t.Errorf("version without changelog: exit %d, stderr %q, stdout %q; want exit 3 before any stage ran", code, stderr.String(), stdout.String())
+	}
 }

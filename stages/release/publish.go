@@ -32,6 +32,10 @@ var createFile = func(name string) (io.WriteCloser, error) {
 	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 }
 
+// openLock opens the lock file; tests replace it to simulate a read-only
+// file system.
+var openLock = func(path string) (*os.File, error) { return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644) }
+
 // writeDelay slows writing down so that a test can kill the process in the
 // middle of it (POLICYLEDGER_TEST_WRITE_DELAY, a Go duration); unset, it is 0.
 var writeDelay, _ = time.ParseDuration(os.Getenv("POLICYLEDGER_TEST_WRITE_DELAY"))
@@ -42,13 +46,27 @@ func lock(parent string) (unlock func(), cleared int, err error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, 0, fmt.Errorf("release: create %s: %w: check permissions or choose another --output", parent, err)
 	}
-	f, err := os.OpenFile(filepath.Join(parent, ".lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, 0, fmt.Errorf("release: %w: check permissions on %s", err, parent)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	path := filepath.Join(parent, ".lock")
+	var f *os.File
+	for attempt := 0; ; attempt++ {
+		if f, err = openLock(path); err != nil {
+			return nil, 0, fmt.Errorf("release: %w: check permissions on %s", err, parent)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close()
+			return nil, 0, fmt.Errorf("release: another policyledger run is writing to %s: wait for it to finish", parent)
+		}
+		// The lock file is removed when the lock is released; a lock taken
+		// on a file that was removed meanwhile is no lock: try again.
+		held, err1 := f.Stat()
+		named, err2 := os.Stat(path)
+		if err1 == nil && err2 == nil && os.SameFile(held, named) {
+			break
+		}
 		f.Close()
-		return nil, 0, fmt.Errorf("release: another policyledger run is writing to %s: wait for it to finish", parent)
+		if attempt == 10 {
+			return nil, 0, fmt.Errorf("release: could not take the lock %s: try again", path)
+		}
 	}
 	entries, _ := os.ReadDir(parent)
 	for _, e := range entries {
@@ -58,7 +76,7 @@ func lock(parent string) (unlock func(), cleared int, err error) {
 			}
 		}
 	}
-	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, cleared, nil
+	return func() { os.Remove(path); syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, cleared, nil
 }
 
 // stage writes files (name → bytes) into a new hidden staging folder next to
@@ -126,6 +144,28 @@ func publish(staging, final string) (Outcome, error) {
 		d.Close()
 	}
 	return Written, nil
+}
+
+// differsFrom names the first file of a rendered release that is not in
+// folder dir with the same bytes, or a file of dir the release does not
+// have; "" when they are the same. It only reads.
+func differsFrom(files map[string][]byte, dir string) (string, error) {
+	have, err := listFiles(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range have {
+		if _, ok := files[n]; !ok {
+			return n, nil
+		}
+	}
+	for _, n := range sortedKeys(files) {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
+		if err != nil || !bytes.Equal(b, files[n]) {
+			return n, nil
+		}
+	}
+	return "", nil
 }
 
 // firstDifference names the first file that differs between two folders,

@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -58,9 +59,9 @@ func Dir(output, version string) string { return filepath.Join(output, "releases
 
 // Run renders the release in memory, stages it and publishes it.
 func (s Stage) Run(ctx context.Context, st *schemas.State) error {
-	changelog, err := fs.ReadFile(st.Sources, ChangelogPath)
+	changelog, err := CheckChangelog(st.Sources, s.Options.Version)
 	if err != nil {
-		return fmt.Errorf("release: read %s from the sources folder: %w: add a changelog entry for this version", ChangelogPath, err)
+		return err
 	}
 	files, err := Build(st.Dataset, s.Options, st.Data(), changelog)
 	if err != nil {
@@ -70,6 +71,19 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		return err
 	}
 	final := Dir(s.Options.Output, s.Options.Version)
+	// A published version is only read: comparing it needs no lock and no
+	// staging, so a read-only release can be verified.
+	if _, err := os.Stat(final); err == nil {
+		diff, err := differsFrom(files, final)
+		if err != nil {
+			return fmt.Errorf("release: compare with existing %s: %w", final, err)
+		}
+		if diff != "" {
+			return fmt.Errorf("release: %s already exists and %s differs: %w; published releases are never modified: bump the version (--version or POLICYLEDGER_VERSION), or delete that folder if it was never published", final, diff, ErrVersionExists)
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", s.Options.Version, Unchanged, final))
+		return nil
+	}
 	unlock, cleared, err := lock(filepath.Dir(final))
 	if err != nil {
 		return err
@@ -93,6 +107,20 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes)", s.Options.Version, outcome, final, len(files), total))
 	st.Count("release.files", len(files))
 	return nil
+}
+
+// CheckChangelog reads the dataset changelog from the sources folder and
+// checks that it describes version; it returns the changelog. The command
+// calls it before running any stage, so a missing entry is said at once.
+func CheckChangelog(fsys fs.FS, version string) ([]byte, error) {
+	changelog, err := fs.ReadFile(fsys, ChangelogPath)
+	if err != nil {
+		return nil, fmt.Errorf("release: read %s from the sources folder: %w: add a changelog with an entry for this version", ChangelogPath, err)
+	}
+	if !bytes.Contains(changelog, []byte("## "+version)) {
+		return nil, fmt.Errorf("release: %s has no \"## %s\" entry: say what changed in this version before releasing it", ChangelogPath, version)
+	}
+	return changelog, nil
 }
 
 // CheckVersion reports whether v is a semantic version a release can have.

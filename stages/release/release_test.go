@@ -312,8 +312,21 @@ func TestPublish(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !cmp.Equal(names, []string{".lock", "0.1.0"}) {
-		t.Errorf("releases/ holds %v; want only the lock and 0.1.0 (no staging left)", names)
+	if !cmp.Equal(names, []string{"0.1.0"}) {
+		t.Errorf("releases/ holds %v; want only 0.1.0 (no staging, no lock file left)", names)
+	}
+
+	// Verifying the published version again only reads: it works where
+	// nothing can be written (the lock cannot even be opened).
+	defer func(f func(string) (*os.File, error)) { openLock = f }(openLock)
+	openLock = func(string) (*os.File, error) { return nil, syscall.EROFS }
+	ds, docs = fixture() // the documents as published, not as changed above
+	st = &schemas.State{Dataset: ds, Docs: docs, Sources: fstest.MapFS{"CHANGELOG.md": {Data: []byte("## 0.1.0\n")}}}
+	if err := s.Run(context.Background(), st); err != nil {
+		t.Fatalf("verifying an identical release on a read-only file system: %v", err)
+	}
+	if !strings.Contains(strings.Join(st.Notes, "\n"), "verified: identical") {
+		t.Errorf("notes %v; want the release verified as identical", st.Notes)
 	}
 }
 
