@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -86,14 +87,116 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// auxiliaryEnv are POLICYLEDGER_ variables that are not settings: the test
+// suite's own switches.
+var auxiliaryEnv = map[string]bool{"PROFILES": true, "REQUIRE_FIXTURES": true, "RUN_MAIN": true, "TEST_WRITE_DELAY": true}
+
+// checkEnv reads the POLICYLEDGER_ variables before the configuration layer
+// does, so that a bad value names its variable and an unknown one is
+// reported with the setting it was probably meant to be.
+func checkEnv(environ []string) (warnings []string, err error) {
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		rest, ok := strings.CutPrefix(name, envPrefix+"_")
+		if !ok || auxiliaryEnv[rest] {
+			continue
+		}
+		key := strings.ToLower(rest)
+		var st *setting
+		for i := range settings {
+			if settings[i].key == key {
+				st = &settings[i]
+			}
+		}
+		if st == nil {
+			warnings = append(warnings, fmt.Sprintf("environment variable %s is not a setting and is ignored; did you mean %s_%s?", name, envPrefix, strings.ToUpper(closest(key, keys()))))
+			continue
+		}
+		if err := parseAs(st.def, val); err != nil {
+			return warnings, usageError{fmt.Errorf("environment variable %s=%q: %v", name, val, err)}
+		}
+	}
+	return warnings, nil
+}
+
+// parseAs checks that s reads as a value of def's type.
+func parseAs(def any, s string) error {
+	var err error
+	switch def.(type) {
+	case bool:
+		if _, err = strconv.ParseBool(s); err != nil {
+			return fmt.Errorf("not true or false")
+		}
+	case float64:
+		if _, err = strconv.ParseFloat(s, 64); err != nil {
+			return fmt.Errorf("not a number (such as %v)", def)
+		}
+	case int, int64:
+		if _, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return fmt.Errorf("not a whole number (such as %v)", def)
+		}
+	}
+	return nil
+}
+
+// closest is the candidate with the smallest edit distance to s.
+func closest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		if d := editDistance(s, c); bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// lineOf is the 1-based line of a key in a YAML file, or 0.
+func lineOf(path, key string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), key+":") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // loadConfig resolves the configuration from flags, environment, file and
-// defaults. Unknown keys in the file are refused.
-func loadConfig(fs *pflag.FlagSet) (Config, error) {
+// defaults. Unknown keys in the file are refused; warnings (unknown
+// environment variables) are returned for the caller to print.
+func loadConfig(fs *pflag.FlagSet) (Config, []string, error) {
+	warnings, err := checkEnv(os.Environ())
+	if err != nil {
+		return Config{}, warnings, err
+	}
 	v := viper.New()
 	for _, s := range settings {
 		v.SetDefault(s.key, s.def) // every key, so env-only values are unmarshalled too
 		if err := v.BindPFlag(s.key, fs.Lookup(s.flag)); err != nil {
-			return Config{}, err
+			return Config{}, warnings, err
 		}
 	}
 	v.SetEnvPrefix(envPrefix)
@@ -110,14 +213,23 @@ func loadConfig(fs *pflag.FlagSet) (Config, error) {
 	if err := v.ReadInConfig(); err != nil {
 		var pe *os.PathError
 		if explicit || !errors.As(err, &pe) {
-			return Config{}, usageError{fmt.Errorf("config %s: %v: fix the file or pass another --config", path, err)}
+			return Config{}, warnings, usageError{fmt.Errorf("config %s: %v: fix the file or pass another --config", path, err)}
 		}
 	}
 	var c Config
 	if err := v.UnmarshalExact(&c); err != nil {
-		return Config{}, usageError{fmt.Errorf("config %s: %s: known keys are %s", path, oneLine(err.Error()), strings.Join(keys(), ", "))}
+		// Flags and variables were checked already: the value is the file's.
+		where := "config " + path
+		for _, k := range keys() {
+			if strings.Contains(err.Error(), "'"+k+"'") {
+				if n := lineOf(path, k); n > 0 {
+					where = fmt.Sprintf("config %s line %d (%s)", path, n, k)
+				}
+			}
+		}
+		return Config{}, warnings, usageError{fmt.Errorf("%s: %s: known keys are %s", where, oneLine(err.Error()), strings.Join(keys(), ", "))}
 	}
-	return c, nil
+	return c, warnings, nil
 }
 
 // defaultOf is the default of a setting.

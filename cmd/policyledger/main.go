@@ -117,7 +117,10 @@ func pipelineRun(until string) func(*cobra.Command, []string) error {
 				return err
 			}
 		}
-		cfg, err := loadConfig(cmd.Flags())
+		cfg, warnings, err := loadConfig(cmd.Flags())
+		for _, w := range warnings {
+			fmt.Fprintln(cmd.ErrOrStderr(), "policyledger: warning:", w)
+		}
 		if err != nil {
 			return err
 		}

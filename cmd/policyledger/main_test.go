@@ -47,7 +47,7 @@ func TestConfigPrecedence(t *testing.T) {
 	t.Setenv("POLICYLEDGER_LOG_LEVEL", "debug") // env only: must still be seen
 	t.Setenv("POLICYLEDGER_REVIEW_THRESHOLD", "0.65")
 
-	c, err := loadConfig(flags(t, "--output", "from-flag"))
+	c, _, err := loadConfig(flags(t, "--output", "from-flag"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,14 +56,14 @@ func TestConfigPrecedence(t *testing.T) {
 	if c != want {
 		t.Errorf("loadConfig = %+v; want %+v", c, want)
 	}
-	c, _ = loadConfig(flags(t))
+	c, _, _ = loadConfig(flags(t))
 	if c.Output != "from-env" {
 		t.Errorf("output without flag = %q; want from-env (env beats file)", c.Output)
 	}
 	os.Remove(filepath.Join(dir, "policyledger.yaml"))
 	os.Unsetenv("POLICYLEDGER_OUTPUT")
 	os.Unsetenv("POLICYLEDGER_REVIEW_THRESHOLD")
-	c, _ = loadConfig(flags(t))
+	c, _, _ = loadConfig(flags(t))
 	if c.Version != "0.2.0" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
 		t.Errorf("defaults = %+v", c)
 	}
@@ -72,11 +72,11 @@ func TestConfigPrecedence(t *testing.T) {
 func TestConfigRejectsUnknownKeys(t *testing.T) {
 	dir := chdir(t)
 	os.WriteFile(filepath.Join(dir, "policyledger.yaml"), []byte("version: 0.1.0\nverison: 0.2.0\n"), 0o644)
-	_, err := loadConfig(flags(t))
+	_, _, err := loadConfig(flags(t))
 	if err == nil || !strings.Contains(err.Error(), "verison") || !strings.Contains(err.Error(), "known keys are") {
 		t.Errorf("loadConfig with a misspelt key = %v; want it named", err)
 	}
-	if _, err := loadConfig(flags(t, "--config", "missing.yaml")); err == nil {
+	if _, _, err := loadConfig(flags(t, "--config", "missing.yaml")); err == nil {
 		t.Error("an explicit --config that does not exist was accepted")
 	}
 }
@@ -227,5 +227,31 @@ func TestStopsReported(t *testing.T) {
 	code = run(context.Background(), []string{"run", "--version", "9.9.9"}, &stdout, &stderr)
 	if code != exitStopped || !strings.Contains(stderr.String(), "before any stage") || !strings.Contains(stderr.String(), `no "## 9.9.9" entry`) || stdout.Len() != 0 {
 		t.Errorf("version without changelog: exit %d, stderr %q, stdout %q; want exit 3 before any stage ran", code, stderr.String(), stdout.String())
+	}
+}
+
+// TestConfigErrorsNameSource: a bad value names where it came from — the
+// environment variable, or the file and line — and an unknown variable is a
+// warning naming the setting it was probably meant to be.
+func TestConfigErrorsNameSource(t *testing.T) {
+	dir := chdir(t)
+	t.Setenv("POLICYLEDGER_REVIEW_THRESHOLD", "abc")
+	_, _, err := loadConfig(flags(t))
+	if err == nil || !strings.Contains(err.Error(), `environment variable POLICYLEDGER_REVIEW_THRESHOLD="abc": not a number`) || strings.Contains(err.Error(), "policyledger.yaml") {
+		t.Errorf("bad variable: %v; want the variable named, not the file", err)
+	}
+	t.Setenv("POLICYLEDGER_REVIEW_THRESHOLD", "0.5")
+	t.Setenv("POLICYLEDGER_REVEIW_THRESHOLD", "0.5")
+	c, warnings, err := loadConfig(flags(t))
+	if err != nil || c.ReviewThreshold != 0.5 {
+		t.Fatalf("loadConfig = %+v, %v", c, err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "POLICYLEDGER_REVEIW_THRESHOLD is not a setting") || !strings.Contains(warnings[0], "did you mean POLICYLEDGER_REVIEW_THRESHOLD?") {
+		t.Errorf("warnings = %q; want the misspelt variable named with the right one", warnings)
+	}
+	os.Unsetenv("POLICYLEDGER_REVIEW_THRESHOLD")
+	os.WriteFile(filepath.Join(dir, "policyledger.yaml"), []byte("output: x\nreview_threshold: lots\n"), 0o644)
+	if _, _, err := loadConfig(flags(t)); err == nil || !strings.Contains(err.Error(), "config policyledger.yaml line 2 (review_threshold)") {
+		t.Errorf("bad file value: %v; want the file, line and key", err)
 	}
 }
