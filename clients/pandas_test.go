@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,11 @@ func TestPandasReadmeExample(t *testing.T) {
 		}
 		if !strings.Contains(string(out), "lac-policy-2025") {
 			t.Errorf("README Python printed nothing about the documents:\n%s", out)
+		}
+		// The README's example decodes list columns: the heading paths it
+		// prints are lists, not JSON text.
+		if strings.Contains(code, "json.loads") && (!regexp.MustCompile(`lac-policy-2025\s+75\n`).Match(out) || !strings.Contains(string(out), "[前言]")) {
+			t.Errorf("README Python did not print 75 paragraphs of the policy paper and a decoded heading path [前言]:\n%s", out)
 		}
 	}
 }
