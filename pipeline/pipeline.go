@@ -170,7 +170,7 @@ func writeIntermediate(output, stage string, docs []schemas.Document) error {
 			return fmt.Errorf("pipeline: %w", err)
 		}
 		_, werr := tmp.Write(append(b, '\n'))
-		cerr := tmp.Close()
+		cerr := errors.Join(tmp.Chmod(0o644), tmp.Close()) // readable like any other output
 		if werr != nil || cerr != nil {
 			os.Remove(tmp.Name())
 			return fmt.Errorf("pipeline: write %s: %w", tmp.Name(), errors.Join(werr, cerr))

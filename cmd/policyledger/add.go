@@ -20,6 +20,7 @@ import (
 	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/sources"
 	"github.com/policyledger/policyledger/stages/align"
 	"github.com/policyledger/policyledger/stages/fetch"
 	"github.com/policyledger/policyledger/stages/parse"
@@ -212,7 +213,7 @@ func addRun(ctx context.Context, dir string, manifest []byte, src schemas.Source
 	for name, b := range files {
 		over[name] = &fstest.MapFile{Data: b}
 	}
-	fsys := overlay{base: os.DirFS(dir), over: over}
+	fsys := overlay{base: sources.DirFS(dir), over: over}
 	st, err := pipeline.Run(ctx, pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: until, NoWorkFiles: true,
 		Align: align.Options{ReviewThreshold: defaultOf("review_threshold").(float64)}})
 	if err != nil {

@@ -136,3 +136,21 @@ func TestWarningsAndStrict(t *testing.T) {
 		t.Errorf("output has %d entries with --strict; want nothing written", len(entries))
 	}
 }
+
+// TestSnapshotLinkedFromOutside: --sources does not follow a snapshot that
+// is a symbolic link out of the sources folder.
+func TestSnapshotLinkedFromOutside(t *testing.T) {
+	manifest := writeSource(t, []byte(plan), "")
+	snap := filepath.Join(filepath.Dir(manifest), "snapshots", "doc.md")
+	outside := filepath.Join(t.TempDir(), "doc.md")
+	os.WriteFile(outside, []byte(plan), 0o644)
+	os.Remove(snap)
+	if err := os.Symlink(outside, snap); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "--sources", manifest, "--output", t.TempDir(), "--log-level", "error"}, &bytes.Buffer{}, &stderr)
+	if code != exitFailures || !strings.Contains(stderr.String(), "snapshots/doc.md") || !strings.Contains(stderr.String(), "outside the sources folder") {
+		t.Errorf("exit %d: %s; want the linked snapshot refused", code, stderr.String())
+	}
+}

@@ -36,35 +36,42 @@ type Config struct {
 }
 
 // setting is one configuration key: the only place its default is defined.
+// runOnly settings belong to the run command (fetch stops before they
+// matter, so it does not offer them).
 type setting struct {
 	key, flag string
 	def       any
 	usage     string
+	runOnly   bool
 }
 
 var settings = []setting{
-	{"version", "version", "0.2.0", "dataset version to release (semantic version; needs an entry in the changelog)"},
-	{"output", "output", "output", "folder for generated files: releases/<version>/ and work/<stage>/"},
-	{"sources", "sources", "", "path of a sources.yaml on disk (its snapshots are read relative to it); empty uses the embedded sources"},
-	{"until", "until", "", "stop after this stage and write its documents as JSON to <output>/work/<stage>/"},
-	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs"},
-	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)"},
-	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv"},
-	{"strict", "strict", false, "fail every document that has a quality warning (missing or misaligned translation, duplicated clause, empty heading…); for scheduled runs"},
-	{"refresh", "refresh", false, "fetch every source that has a url before running (needs --sources on disk); changed bodies are written as new snapshots, not used"},
-	{"accept_changes", "accept-changes", false, "with --refresh: pin changed bodies in sources.yaml and use them"},
-	{"fetch_timeout", "fetch-timeout", "60s", "time limit of one HTTP request, body included"},
-	{"fetch_retries", "fetch-retries", 4, "retries after a network error, 5xx or 429 (with exponential backoff and jitter; Retry-After honoured)"},
-	{"fetch_max_body", "fetch-max-body", int64(50 << 20), "largest body accepted, in bytes"},
-	{"fetch_allow_private", "fetch-allow-private", false, "allow urls that resolve to loopback or private addresses"},
+	{"version", "version", "0.2.0", "dataset version to release (semantic version; needs an entry in the changelog)", true},
+	{"output", "output", "output", "folder for generated files: releases/<version>/ and work/<stage>/", false},
+	{"sources", "sources", "", "path of a sources.yaml on disk (its snapshots are read relative to it); empty uses the embedded sources", false},
+	{"until", "until", "", "stop after this stage and write its documents as JSON to <output>/work/<stage>/", true},
+	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs", true},
+	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)", false},
+	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv", true},
+	{"strict", "strict", false, "fail every document that has a quality warning (missing or misaligned translation, duplicated clause, empty heading…); for scheduled runs", true},
+	{"refresh", "refresh", false, "fetch every source that has a url before running (needs --sources on disk); changed bodies are written as new snapshots, not used", false},
+	{"accept_changes", "accept-changes", false, "with --refresh: pin changed bodies in sources.yaml and use them", false},
+	{"fetch_timeout", "fetch-timeout", "60s", "time limit of one HTTP request, body included", false},
+	{"fetch_retries", "fetch-retries", 4, "retries after a network error, 5xx or 429 (with exponential backoff and jitter; Retry-After honoured)", false},
+	{"fetch_max_body", "fetch-max-body", int64(50 << 20), "largest body accepted, in bytes", false},
+	{"fetch_allow_private", "fetch-allow-private", false, "allow urls that resolve to loopback or private addresses", false},
 }
 
 // envPrefix prefixes every environment variable: POLICYLEDGER_VERSION, …
 const envPrefix = "POLICYLEDGER"
 
-// addFlags registers one flag per setting on fs.
-func addFlags(fs *pflag.FlagSet) {
+// addFlags registers one flag per setting on fs; with fetchOnly, only the
+// settings the fetch command uses.
+func addFlags(fs *pflag.FlagSet, fetchOnly bool) {
 	for _, s := range settings {
+		if fetchOnly && s.runOnly {
+			continue
+		}
 		switch d := s.def.(type) {
 		case string:
 			fs.String(s.flag, d, s.usage)
@@ -195,8 +202,10 @@ func loadConfig(fs *pflag.FlagSet) (Config, []string, error) {
 	v := viper.New()
 	for _, s := range settings {
 		v.SetDefault(s.key, s.def) // every key, so env-only values are unmarshalled too
-		if err := v.BindPFlag(s.key, fs.Lookup(s.flag)); err != nil {
-			return Config{}, warnings, err
+		if f := fs.Lookup(s.flag); f != nil {
+			if err := v.BindPFlag(s.key, f); err != nil {
+				return Config{}, warnings, err
+			}
 		}
 	}
 	v.SetEnvPrefix(envPrefix)

@@ -104,7 +104,7 @@ different bytes are refused: bump --version.`,
 		Args: noArgs,
 		RunE: pipelineRun(""),
 	}
-	addFlags(cmd.Flags())
+	addFlags(cmd.Flags(), false)
 	return cmd
 }
 
@@ -112,12 +112,10 @@ different bytes are refused: bump --version.`,
 // that always stops after one stage names it.
 func pipelineRun(until string) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
-		if until != "" {
-			if err := cmd.Flags().Set("until", until); err != nil {
-				return err
-			}
-		}
 		cfg, warnings, err := loadConfig(cmd.Flags())
+		if until != "" {
+			cfg.Until = until
+		}
 		for _, w := range warnings {
 			fmt.Fprintln(cmd.ErrOrStderr(), "policyledger: warning:", w)
 		}
@@ -179,7 +177,7 @@ func sourcesFS(cfg Config) (fs.FS, string, error) {
 	if _, err := os.Stat(cfg.Sources); err != nil {
 		return nil, "", usageError{fmt.Errorf("sources %s: %w: pass the path of a sources.yaml", cfg.Sources, err)}
 	}
-	return os.DirFS(filepath.Dir(cfg.Sources)), filepath.Base(cfg.Sources), nil
+	return sources.DirFS(filepath.Dir(cfg.Sources)), filepath.Base(cfg.Sources), nil
 }
 
 // fetchOptions turns the fetch settings into the stage's options.
@@ -235,7 +233,7 @@ to the old one and reported; nothing is overwritten, and the pin moves only with
 		Args: noArgs,
 		RunE: pipelineRun("fetch"),
 	}
-	addFlags(cmd.Flags())
+	addFlags(cmd.Flags(), true)
 	return cmd
 }
 

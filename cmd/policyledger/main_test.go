@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the README's generated schema r
 func flags(t *testing.T, args ...string) *pflag.FlagSet {
 	t.Helper()
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	addFlags(fs)
+	addFlags(fs, false)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	chdir(t)
 	ctx := context.Background()
-	for _, args := range [][]string{{"bogus"}, {"stages", "extra"}, {"add"}, {"version", "x"}} {
+	for _, args := range [][]string{{"bogus"}, {"stages", "extra"}, {"add"}, {"version", "x"}, {"fetch", "--until", "parse"}, {"fetch", "--version", "0.3.0"}} {
 		if got := run(ctx, args, io.Discard, io.Discard); got != exitUsage {
 			t.Errorf("%v = %d; want %d", args, got, exitUsage)
 		}
@@ -253,5 +253,18 @@ func TestConfigErrorsNameSource(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "policyledger.yaml"), []byte("output: x\nreview_threshold: lots\n"), 0o644)
 	if _, _, err := loadConfig(flags(t)); err == nil || !strings.Contains(err.Error(), "config policyledger.yaml line 2 (review_threshold)") {
 		t.Errorf("bad file value: %v; want the file, line and key", err)
+	}
+}
+
+// TestWorkFilesReadable: documents written by --until are readable by
+// others, like every other output file.
+func TestWorkFilesReadable(t *testing.T) {
+	dir := chdir(t)
+	if code := run(context.Background(), []string{"run", "--until", "parse", "--log-level", "error"}, io.Discard, io.Discard); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "output", "work", "parse", "lac-policy-2025.json"))
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("work file: %v, mode %v; want 0644", err, fi.Mode().Perm())
 	}
 }

@@ -91,11 +91,11 @@ func describe(id string, r Result) string {
 func Snapshot(fsys fs.FS, id, path, pin string) ([]byte, error) {
 	raw, err := fs.ReadFile(fsys, path)
 	if err != nil {
-		return nil, fmt.Errorf("fetch: %s: snapshot sources/%s cannot be read (%v): restore it from the repository or fix the path in sources.yaml", id, path, err)
+		return nil, fmt.Errorf("fetch: %s: snapshot %s cannot be read (%v): restore it from the repository or fix the path in sources.yaml", id, path, err)
 	}
 	sum := sha256.Sum256(raw)
 	if got := hex.EncodeToString(sum[:]); got != pin {
-		return nil, fmt.Errorf("fetch: %s: snapshot sources/%s has sha256 %s but sources.yaml pins %s: restore the snapshot (git checkout sources/snapshots), or if the new bytes are intended, update the pin in sources.yaml", id, path, got, pin)
+		return nil, fmt.Errorf("fetch: %s: snapshot %s has sha256 %s but sources.yaml pins %s: restore the snapshot (git checkout sources/snapshots), or if the new bytes are intended, update the pin in sources.yaml", id, path, got, pin)
 	}
 	return raw, nil
 }

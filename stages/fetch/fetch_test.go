@@ -71,7 +71,7 @@ func TestRun(t *testing.T) {
 	}
 	st := &schemas.State{Sources: fsys, ManifestPath: "m.yaml"}
 	err := Stage{}.Run(context.Background(), st)
-	if err == nil || !strings.Contains(err.Error(), "bad: snapshot sources/snapshots/b.txt has sha256 "+helloSHA+" but sources.yaml pins "+strings.Repeat("0", 64)) {
+	if err == nil || !strings.Contains(err.Error(), "bad: snapshot snapshots/b.txt has sha256 "+helloSHA+" but sources.yaml pins "+strings.Repeat("0", 64)) {
 		t.Fatalf("Run = %v; want the bad snapshot's hash mismatch with both hashes", err)
 	}
 	if len(st.Docs) != 1 || string(st.Docs[0].Raw) != "hello\n" || st.Docs[0].RawBytes != 6 || st.Dataset.Name != "test" {
