@@ -189,3 +189,39 @@ func TestPerturbationSuite(t *testing.T) {
 	}
 	t.Logf("%d perturbations", len(suite))
 }
+
+// TestIncompleteCarried: the action plan's capture stops inside its last
+// item; that item's clause, its last sentence and its last unit are marked
+// incomplete, nothing else is, and the data card says what that means.
+func TestIncompleteCarried(t *testing.T) {
+	st := runOK(t, embedded(t, t.TempDir()))
+	d := doc(t, st, "celac-jap-2022-2024")
+	var incomplete []string
+	for _, c := range d.Clauses {
+		if !c.Complete {
+			incomplete = append(incomplete, "clause "+c.ID)
+		}
+	}
+	for _, s := range d.Sentences {
+		if !s.Complete {
+			incomplete = append(incomplete, "sentence "+s.ID)
+		}
+	}
+	for _, u := range d.Commitments {
+		if !u.Complete {
+			incomplete = append(incomplete, "unit "+u.UnitID)
+		}
+	}
+	last := d.Clauses[len(d.Clauses)-1].ID
+	want := []string{"clause " + last, "sentence " + d.Sentences[len(d.Sentences)-1].ID, "unit " + d.Commitments[len(d.Commitments)-1].UnitID}
+	if strings.Join(incomplete, ",") != strings.Join(want, ",") || !strings.HasPrefix(want[1], "sentence "+last+"/") {
+		t.Errorf("incomplete = %v; want %v", incomplete, want)
+	}
+	for _, other := range []string{"lac-policy-2025"} {
+		for _, s := range doc(t, st, other).Sentences {
+			if !s.Complete {
+				t.Errorf("%s is marked incomplete", s.ID)
+			}
+		}
+	}
+}

@@ -384,3 +384,19 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 }
+
+// TestCardConventions: the data card states how commitments are coded,
+// among them the conventions a reader could not guess.
+func TestCardConventions(t *testing.T) {
+	ds, docs := fixture()
+	files, err := Build(ds, Options{Version: "0.1.0"}, schemas.Data{Docs: docs}, []byte("## 0.1.0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := string(files["README.md"])
+	for _, want := range []string{"## How commitments are coded", "bare Chinese imperative", "`modality = will`, `strength = firm`", "Efforts will be made", "`complete = false`", "`languages_agree` is false"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("data card lacks %q", want)
+		}
+	}
+}
