@@ -235,6 +235,20 @@ func TestDuckDBReadmeExample(t *testing.T) {
 			if want := count(`SELECT count(*) FROM 'commitments.jsonl' WHERE is_commitment`); sum != want || sum == 0 {
 				t.Errorf("commitments by actor and modality sum to %d; the JSON Lines file has %d commitments", sum, want)
 			}
+		case strings.HasPrefix(q, "-- paragraphs of the policy paper"):
+			checked++
+			if want := count(`SELECT count(*) FROM 'clauses.jsonl' WHERE doc_id = 'lac-policy-2025' AND kind = 'paragraph'`); int64(len(got)) != want || want == 0 {
+				t.Errorf("the card's paragraph example gives %d rows; the JSON Lines file has %d paragraphs", len(got), want)
+			}
+		case strings.HasPrefix(q, "-- commitments by document and modality"):
+			checked++
+			var sum int64
+			for _, r := range got {
+				sum += r[2].(int64)
+			}
+			if want := count(`SELECT count(*) FROM 'commitments.csv' WHERE is_commitment`); sum != want || sum == 0 {
+				t.Errorf("the card's commitments example sums to %d; the CSV has %d commitments", sum, want)
+			}
 		case strings.HasPrefix(q, "-- mechanisms in both documents"):
 			checked++
 			for _, r := range got {
@@ -246,8 +260,8 @@ func TestDuckDBReadmeExample(t *testing.T) {
 			}
 		}
 	}
-	if checked != 3 {
-		t.Errorf("%d of the README's 3 SQL examples were checked: are their first comments intact?", checked)
+	if checked != 5 {
+		t.Errorf("%d of the 5 SQL examples (3 in the README, 2 in the data card) were checked: are their first comments intact?", checked)
 	}
 }
 
