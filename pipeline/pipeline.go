@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/stages/align"
@@ -119,6 +120,7 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			}
 		}
 		before := len(st.Failures)
+		start := time.Now()
 		err := s.Run(ctx, st)
 		for _, f := range st.Failures[before:] {
 			// The run's error and the report's FAILED lines say it; the log
@@ -129,7 +131,7 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			st.Stopped = &schemas.Failure{Stage: s.Name(), Err: err}
 			return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
 		}
-		log.Info("stage done", "stage", s.Name(), "docs", len(st.Docs), "failed", len(st.Failures)-before)
+		log.Info("stage done", "stage", s.Name(), "docs", len(st.Docs), "failed", len(st.Failures)-before, "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()))
 		if s.Name() == opt.Until && opt.NoWorkFiles {
 			break
 		}

@@ -86,7 +86,7 @@ published version would change).`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd(), newVersionCmd())
+	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd(), newVersionCmd(), newGenCorpusCmd())
 	return root
 }
 

@@ -2,10 +2,15 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/policyledger/policyledger/corpus"
+	"github.com/policyledger/policyledger/sources"
 )
 
 // version and commit are set at build time by the Makefile
@@ -66,4 +71,40 @@ func rangeArgs(lo, hi int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+func newGenCorpusCmd() *cobra.Command {
+	var docs int
+	var seed uint64
+	var out string
+	cmd := &cobra.Command{
+		Use:    "gen-corpus --docs N --seed S --out DIR",
+		Short:  "Write a generated sources folder of N documents, for measuring the pipeline",
+		Hidden: true,
+		Args:   noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if docs < 1 || out == "" {
+				return usageError{fmt.Errorf("gen-corpus needs --docs ≥ 1 and --out")}
+			}
+			files, err := corpus.Generate(sources.FS(), docs, seed)
+			if err != nil {
+				return err
+			}
+			for _, name := range sortedKeys(files) {
+				path := filepath.Join(out, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					return err
+				}
+				if err := os.WriteFile(path, files[name], 0o644); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d documents to %s\n", docs, filepath.Join(out, "sources.yaml"))
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&docs, "docs", 100, "number of documents")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the recombination")
+	cmd.Flags().StringVar(&out, "out", "", "folder to write sources.yaml and snapshots/ into")
+	return cmd
 }

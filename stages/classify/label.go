@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,7 +22,11 @@ type match struct {
 func (r *Rules) firstCue(lang, text string) (match, bool) {
 	var best match
 	found := false
+	present := r.cueGate.present(text)
 	for _, c := range r.cues[lang] {
+		if !r.cueGate.may(c.re, present) {
+			continue
+		}
 		loc := c.re.FindStringSubmatchIndex(text)
 		if loc == nil {
 			continue
@@ -49,8 +52,8 @@ func (r *Rules) firstCue(lang, text string) (match, bool) {
 		rest = tail
 	}
 	for _, c := range r.cues[lang] {
-		if c.Modality == "will" || c.Passive {
-			continue
+		if c.Modality == "will" || c.Passive || !r.cueGate.may(c.re, present) {
+			continue // (rest is part of text: what it holds, text holds)
 		}
 		if loc := c.re.FindStringIndex(rest); loc != nil && strings.TrimSpace(rest[:loc[0]]) == "" {
 			return match{c, best.pos, best.end}, true
@@ -129,22 +132,27 @@ func deciding(text string, pos int) string {
 func (r *Rules) sector(texts []string, headings []string) (code, rule string) {
 	lower := strings.ToLower(strings.Join(texts, "\n"))
 	joined := strings.Join(texts, "\n")
+	zh, en := r.sectorZh.counts(joined, nil), r.sectorEn.counts(lower, wordStart)
+	inHeading := make([][]int, len(headings))
+	for i, h := range headings {
+		inHeading[i] = r.sectorZh.counts(h, nil)
+	}
 	best, bestScore := "other", 0.0
 	for _, k := range r.sectorKeys {
 		score := 0.0
-		for _, w := range k.zh {
-			score += float64(strings.Count(joined, w))
+		for _, id := range k.zhID {
+			score += float64(zh[id])
 		}
-		for _, w := range k.en {
-			score += float64(wordStarts(lower, w))
+		for _, id := range k.enID {
+			score += float64(en[id])
 		}
-		for i, h := range headings {
+		for i := range headings {
 			weight := 0.25
 			if i == len(headings)-1 {
 				weight = 0.75
 			}
-			for _, w := range k.zh {
-				if strings.Contains(h, w) {
+			for _, id := range k.zhID {
+				if inHeading[i][id] > 0 {
 					score += weight
 					break
 				}
@@ -160,29 +168,20 @@ func (r *Rules) sector(texts []string, headings []string) (code, rule string) {
 	return best, "sector.keywords"
 }
 
-// wordStarts counts the occurrences of w in s that start a word.
-func wordStarts(s, w string) int {
-	n := 0
-	for i := 0; ; {
-		j := strings.Index(s[i:], w)
-		if j < 0 {
-			return n
-		}
-		at := i + j
-		if r, _ := utf8.DecodeLastRuneInString(s[:at]); at == 0 || !unicode.IsLetter(r) {
-			n++
-		}
-		i = at + len(w)
-	}
-}
-
 // extract finds money amounts, years and resolution numbers.
 func (r *Rules) extract(texts []string) (value *float64, currency string, years, resolutions []string) {
 	seenY, seenR := map[string]bool{}, map[string]bool{}
 	for _, t := range texts {
+		if !strings.ContainsAny(t, "0123456789") {
+			continue // every amount, year and resolution has a digit
+		}
+		present := r.cueGate.present(t)
 		for _, m := range r.money {
 			if value != nil {
 				break
+			}
+			if !r.cueGate.may(m.re, present) {
+				continue
 			}
 			if sm := m.re.FindStringSubmatch(t); sm != nil {
 				v, err := parseFloat(sm[1])
@@ -197,6 +196,9 @@ func (r *Rules) extract(texts []string) (value *float64, currency string, years,
 			}
 		}
 		for _, re := range r.years {
+			if !r.cueGate.may(re, present) {
+				continue
+			}
 			for _, sm := range re.FindAllStringSubmatch(t, -1) {
 				if !seenY[sm[1]] {
 					seenY[sm[1]] = true
@@ -205,6 +207,9 @@ func (r *Rules) extract(texts []string) (value *float64, currency string, years,
 			}
 		}
 		for _, re := range r.resolutions {
+			if !r.cueGate.may(re, present) {
+				continue
+			}
 			for _, sm := range re.FindAllStringSubmatch(t, -1) {
 				if !seenR[sm[1]] {
 					seenR[sm[1]] = true

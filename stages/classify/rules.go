@@ -77,6 +77,10 @@ type Rules struct {
 	resolutions   []*regexp.Regexp
 	Sectors       []schemas.Sector
 	sectorKeys    []sectorKeys
+	// cueGate skips cue and extraction patterns whose literals a text
+	// lacks; sectorZh and sectorEn find every sector keyword in one pass.
+	cueGate            *gate
+	sectorZh, sectorEn *literals
 }
 
 type cue struct {
@@ -100,8 +104,9 @@ type moneyRe struct {
 }
 
 type sectorKeys struct {
-	code   string
-	zh, en []string // en lower-cased
+	code       string
+	zh, en     []string // en lower-cased
+	zhID, enID []int    // the keywords' ids in Rules.sectorZh, sectorEn
 }
 
 // LoadRules reads and compiles the embedded rule files.
@@ -162,13 +167,34 @@ func LoadRules() (*Rules, error) {
 	for _, p := range lx.Extract.Resolutions {
 		r.resolutions = append(r.resolutions, compile("resolutions", p))
 	}
+	r.sectorZh, r.sectorEn = newLiterals(), newLiterals()
 	for _, s := range sectors {
 		k := sectorKeys{code: s.Code, zh: s.KeywordsZh}
+		for _, w := range s.KeywordsZh {
+			k.zhID = append(k.zhID, r.sectorZh.add(w))
+		}
 		for _, e := range s.KeywordsEn {
-			k.en = append(k.en, strings.ToLower(e))
+			w := strings.ToLower(e)
+			k.en = append(k.en, w)
+			k.enID = append(k.enID, r.sectorEn.add(w))
 		}
 		r.sectorKeys = append(r.sectorKeys, k)
 	}
+	r.sectorZh.build()
+	r.sectorEn.build()
+	r.cueGate = newGate()
+	for _, list := range r.cues {
+		for _, c := range list {
+			r.cueGate.add(c.re)
+		}
+	}
+	for _, m := range r.money {
+		r.cueGate.add(m.re)
+	}
+	for _, re := range append(append([]*regexp.Regexp{}, r.years...), r.resolutions...) {
+		r.cueGate.add(re)
+	}
+	r.cueGate.lits.build()
 	if err != nil {
 		return nil, err
 	}

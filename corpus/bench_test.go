@@ -1,0 +1,35 @@
+package corpus_test
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/policyledger/policyledger/corpus"
+	"github.com/policyledger/policyledger/pipeline"
+	"github.com/policyledger/policyledger/sources"
+)
+
+// BenchmarkCorpus runs fetch through classify over a generated corpus of 50
+// documents and reports input megabytes per second.
+func BenchmarkCorpus(b *testing.B) {
+	files, err := corpus.Generate(sources.FS(), 50, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	var bytes int64
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: data}
+		if len(name) > 10 && name[:10] == "snapshots/" {
+			bytes += int64(len(data))
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "classify", NoWorkFiles: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(bytes*int64(b.N))/1e6/b.Elapsed().Seconds(), "MB/s")
+}

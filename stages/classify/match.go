@@ -1,0 +1,164 @@
+package classify
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"unicode"
+	"unicode/utf8"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+)
+
+// Matching in one pass. Every unit is matched against dozens of cue
+// patterns and hundreds of sector keywords; scanning the text once per
+// pattern made classification most of a run's time. An Aho–Corasick
+// automaton finds every keyword, and every literal a cue pattern cannot
+// match without, in one pass over the text; a pattern whose literals are
+// absent is not run. Results are those of matching one by one.
+
+// literals is a set of strings found in one pass.
+type literals struct {
+	trie  *ahocorasick.Trie
+	words []string
+	index map[string]int
+}
+
+func newLiterals() *literals { return &literals{index: map[string]int{}} }
+
+// add registers a word and returns its id.
+func (l *literals) add(w string) int {
+	if i, ok := l.index[w]; ok {
+		return i
+	}
+	l.index[w] = len(l.words)
+	l.words = append(l.words, w)
+	return len(l.words) - 1
+}
+
+func (l *literals) build() {
+	l.trie = ahocorasick.NewTrieBuilder().AddStrings(l.words).Build()
+}
+
+// counts returns, per word id, its non-overlapping occurrences in s, each
+// counted as strings.Count would and kept only when keep accepts its
+// start (nil keeps all).
+func (l *literals) counts(s string, keep func(s string, at int) bool) []int {
+	n := make([]int, len(l.words))
+	if l.trie == nil || len(l.words) == 0 {
+		return n
+	}
+	next := make([]int, len(l.words)) // where the next occurrence of each word may start
+	l.trie.Walk([]byte(s), func(end, size, pattern int64) bool {
+		at := int(end - size + 1)
+		if at >= next[pattern] {
+			next[pattern] = int(end + 1)
+			if keep == nil || keep(s, at) {
+				n[pattern]++
+			}
+		}
+		return true
+	})
+	return n
+}
+
+// wordStart reports whether s[at:] starts a word.
+func wordStart(s string, at int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:at])
+	return at == 0 || !unicode.IsLetter(r)
+}
+
+// gate runs a pattern only when a literal it cannot match without occurs.
+type gate struct {
+	lits  *literals
+	needs map[*regexp.Regexp][]int // nil: always run
+}
+
+func newGate() *gate { return &gate{lits: newLiterals(), needs: map[*regexp.Regexp][]int{}} }
+
+// add registers a compiled pattern with its source.
+func (g *gate) add(re *regexp.Regexp) {
+	parsed, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return
+	}
+	ws := necessary(parsed)
+	if len(ws) == 0 {
+		g.needs[re] = nil
+		return
+	}
+	ids := make([]int, len(ws))
+	for i, w := range ws {
+		ids[i] = g.lits.add(w)
+	}
+	g.needs[re] = ids
+}
+
+// present lists, per literal id, whether it occurs in s.
+func (g *gate) present(s string) []bool {
+	out := make([]bool, len(g.lits.words))
+	for i, n := range g.lits.counts(s, nil) {
+		out[i] = n > 0
+	}
+	return out
+}
+
+// may reports whether re can match a text whose literals are present.
+func (g *gate) may(re *regexp.Regexp, present []bool) bool {
+	ids, known := g.needs[re]
+	if !known || ids == nil || present == nil {
+		return true
+	}
+	for _, id := range ids {
+		if present[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// necessary returns strings one of which every match of re contains, or
+// nil when it cannot tell (case-insensitive parts, optional parts only).
+func necessary(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return necessary(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return necessary(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, s := range re.Sub {
+			if l := necessary(s); l != nil && (best == nil || shortest(l) > shortest(best)) {
+				best = l
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			l := necessary(s)
+			if l == nil {
+				return nil
+			}
+			all = append(all, l...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(ws []string) int {
+	n := -1
+	for _, w := range ws {
+		if n < 0 || len(w) < n {
+			n = len(w)
+		}
+	}
+	return n
+}
