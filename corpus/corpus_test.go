@@ -10,6 +10,7 @@ import (
 	"github.com/policyledger/policyledger/corpus"
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/release"
 )
 
 // TestGenerate: a generated corpus runs through every stage without a
@@ -61,5 +62,43 @@ func TestGenerate(t *testing.T) {
 	t.Logf("misalignment false alarms: %d of %d bilingual paragraphs", flagged, paragraphs)
 	if flagged*50 > paragraphs {
 		t.Errorf("%d of %d correctly translated paragraphs flagged as misaligned; want at most 2%%", flagged, paragraphs)
+	}
+}
+
+// TestJobsSameOutput: the release and the run report are the same bytes
+// whatever the number of documents worked on at once.
+func TestJobsSameOutput(t *testing.T) {
+	files, err := corpus.Generate(sources.FS(), 18, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One source fails, so that failures are ordered too.
+	files["sources.yaml"] = append(files["sources.yaml"], []byte("  - {id: broken, issuer: x, document_type: x, languages: [zh], layout: markdown-zh, licence: x, heading_kinds: [a], snapshot: snapshots/missing.md, sha256: "+strings.Repeat("0", 64)+"}\n")...)
+	fsys := fstest.MapFS{}
+	for name, b := range files {
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	var want map[string][]byte
+	var wantReport string
+	for _, jobs := range []int{1, 4} {
+		st, _ := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "classify", NoWorkFiles: true, Jobs: jobs})
+		var report bytes.Buffer
+		pipeline.WriteReport(&report, st)
+		got, err := release.Build(st.Dataset, release.Options{Version: "0.2.0"}, st.Data(), files["CHANGELOG.md"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want, wantReport = got, report.String()
+			continue
+		}
+		for name := range want {
+			if !bytes.Equal(want[name], got[name]) {
+				t.Errorf("jobs %d: %s differs from one job's", jobs, name)
+			}
+		}
+		if report.String() != wantReport {
+			t.Errorf("jobs %d: the run report differs from one job's", jobs)
+		}
 	}
 }

@@ -24,7 +24,7 @@ func (g gate) Skip(*schemas.State) (bool, string) {
 }
 
 func (gate) Run(_ context.Context, st *schemas.State) error {
-	return st.EachDoc("quality", func(d *schemas.Document) error {
+	return st.EachDoc("quality", func(d *schemas.Document, _ *schemas.Tally) error {
 		if n := len(d.Warnings); n > 0 {
 			return fmt.Errorf("quality: %s: %d warning(s) and --strict is set; the first: %s: fix the source (or its manifest entry), or run without --strict", d.Source.ID, n, d.Warnings[0])
 		}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/policyledger/policyledger/schemas"
@@ -48,7 +49,10 @@ type Options struct {
 	// NoWorkFiles keeps Until from writing the stage's documents.
 	NoWorkFiles bool
 	// Strict fails every document that has a quality warning.
-	Strict  bool
+	Strict bool
+	// Jobs is how many documents a stage works on at once; 0 means the
+	// number of cores. The output is the same for any value.
+	Jobs    int
 	Fetch   fetch.Options
 	Align   align.Options
 	Release release.Options
@@ -107,7 +111,10 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	if opt.Until != "" && !known(opt.Until) {
 		return nil, fmt.Errorf("pipeline: unknown stage %q for --until (stages: %v)", opt.Until, StageNames())
 	}
-	st := &schemas.State{Sources: opt.Sources, ManifestPath: opt.ManifestPath}
+	st := &schemas.State{Sources: opt.Sources, ManifestPath: opt.ManifestPath, Jobs: opt.Jobs}
+	if st.Jobs <= 0 {
+		st.Jobs = runtime.NumCPU()
+	}
 	for _, s := range steps(opt) {
 		if sk, ok := s.Stage.(Skipper); ok {
 			if skip, reason := sk.Skip(st); skip {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync"
 )
 
 // State is what the stages of one run share: the documents still in play,
@@ -30,7 +31,28 @@ type State struct {
 	// Mechanisms and Sectors are run-level tables filled by classify.
 	Mechanisms []Mechanism
 	Sectors    []Sector
+	// Jobs is how many documents EachDoc works on at once (1 when unset).
+	Jobs int
 }
+
+// Tally is what one document's work adds to the run's counters and notes.
+// EachDoc gives each document its own and merges them in document order,
+// so that the report does not depend on which document finished first.
+type Tally struct {
+	counts map[string]int
+	notes  []string
+}
+
+// Count adds n to a named counter.
+func (t *Tally) Count(name string, n int) {
+	if t.counts == nil {
+		t.counts = map[string]int{}
+	}
+	t.counts[name] += n
+}
+
+// Note adds a line to the run report.
+func (t *Tally) Note(line string) { t.notes = append(t.notes, line) }
 
 // Data is what the released tables are built from.
 type Data struct {
@@ -88,23 +110,66 @@ func (s *State) CountNames() []string {
 	return names
 }
 
-// EachDoc applies fn to every document still in play. A document whose fn
-// fails is moved to Failures and takes no further part in the run; the
-// others go on. It returns the errors of this call joined, or nil.
-func (s *State) EachDoc(stage string, fn func(*Document) error) error {
+// EachDoc applies fn to every document still in play, Jobs documents at a
+// time; fn must touch nothing shared but its document and its tally. A
+// document whose fn fails is moved to Failures and takes no further part in
+// the run; the others go on. Documents, failures, counters and notes come
+// out in document order whatever the number of jobs. It returns the errors
+// of this call joined, or nil.
+func (s *State) EachDoc(stage string, fn func(*Document, *Tally) error) error {
+	return s.EachDocJobs(stage, s.Jobs, fn)
+}
+
+// EachDocJobs is EachDoc with its own number of jobs (1 for work that must
+// not run side by side).
+func (s *State) EachDocJobs(stage string, jobs int, fn func(*Document, *Tally) error) error {
+	n := len(s.Docs)
+	tallies := make([]Tally, n)
+	errs := make([]error, n)
+	if jobs < 1 {
+		jobs = 1
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(jobs, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = fn(&s.Docs[i], &tallies[i])
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	kept := s.Docs[:0]
-	var errs []error
-	for i := range s.Docs {
-		d := s.Docs[i]
-		if err := fn(&d); err != nil {
-			s.Failures = append(s.Failures, Failure{DocID: d.Source.ID, Stage: stage, Err: err})
-			errs = append(errs, err)
+	var failed []error
+	for i := 0; i < n; i++ {
+		for _, name := range sortedKeys(tallies[i].counts) {
+			s.Count(name, tallies[i].counts[name])
+		}
+		s.Notes = append(s.Notes, tallies[i].notes...)
+		if errs[i] != nil {
+			s.Failures = append(s.Failures, Failure{DocID: s.Docs[i].Source.ID, Stage: stage, Err: errs[i]})
+			failed = append(failed, errs[i])
 			continue
 		}
-		kept = append(kept, d)
+		kept = append(kept, s.Docs[i])
 	}
 	s.Docs = kept
-	return errors.Join(errs...)
+	return errors.Join(failed...)
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Err joins every failure of the run, or returns nil.

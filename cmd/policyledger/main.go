@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -144,6 +145,7 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	opt := pipeline.Options{
 		Until:   cfg.Until,
 		Strict:  cfg.Strict,
+		Jobs:    cfg.Jobs,
 		Fetch:   fo,
 		Align:   align.Options{ReviewThreshold: cfg.ReviewThreshold},
 		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},
@@ -210,7 +212,10 @@ func progress(w io.Writer) func(id string, read, total int64) {
 		return nil
 	}
 	bars := map[string]*progressbar.ProgressBar{}
+	var mu sync.Mutex
 	return func(id string, read, total int64) {
+		mu.Lock()
+		defer mu.Unlock()
 		b, ok := bars[id]
 		if !ok {
 			b = progressbar.NewOptions64(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("fetch "+id),

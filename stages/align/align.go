@@ -60,7 +60,7 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		model = DefaultModel.Model()
 	}
 	st.Count("align.glossary_curated", len(curated))
-	return st.EachDoc("align", func(d *schemas.Document) error {
+	return st.EachDoc("align", func(d *schemas.Document, t *schemas.Tally) error {
 		own := anchors.Harvest([]schemas.Document{*d})
 		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, own), Weights: DefaultWeights,
 			Names: anchors.NewGlossary(curated, registry, own), Traditional: d.Script == "Hant"}
@@ -70,12 +70,12 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		}
 		for _, snt := range out.Sentences {
 			if snt.Bead != "" {
-				st.Count("align.bead_"+snt.Bead, 1)
+				t.Count("align.bead_"+snt.Bead, 1)
 			} else {
-				st.Count("align.monolingual", 1)
+				t.Count("align.monolingual", 1)
 			}
 			if snt.NeedsReview {
-				st.Count("align.needs_review", 1)
+				t.Count("align.needs_review", 1)
 			}
 		}
 		*d = out

@@ -44,7 +44,7 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 		return err
 	}
 	st.Sectors, st.Mechanisms = r.Sectors, reg.list
-	err = st.EachDoc("classify", func(d *schemas.Document) error {
+	err = st.EachDoc("classify", func(d *schemas.Document, _ *schemas.Tally) error {
 		out, err := Document(*d, r, reg)
 		if err != nil {
 			return err

@@ -29,13 +29,13 @@ func (Stage) Name() string { return "clean" }
 
 // Run cleans each document and counts each removal by action.
 func (Stage) Run(ctx context.Context, st *schemas.State) error {
-	return st.EachDoc("clean", func(d *schemas.Document) error {
+	return st.EachDoc("clean", func(d *schemas.Document, t *schemas.Tally) error {
 		out, err := Document(*d)
 		if err != nil {
 			return err
 		}
 		for _, r := range out.Removed {
-			st.Count("clean."+r.Action, 1)
+			t.Count("clean."+r.Action, 1)
 		}
 		*d = out
 		return nil

@@ -39,20 +39,26 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	for _, src := range m.Sources {
 		st.Docs = append(st.Docs, schemas.Document{Source: src})
 	}
-	return st.EachDoc("fetch", func(d *schemas.Document) error {
+	// A refresh with --accept-changes rewrites the one manifest: one
+	// document at a time.
+	jobs := st.Jobs
+	if s.Options.Refresh {
+		jobs = 1
+	}
+	return st.EachDocJobs("fetch", jobs, func(d *schemas.Document, t *schemas.Tally) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if s.Options.Refresh {
 			if d.Source.URL == nil {
-				st.Notes = append(st.Notes, fmt.Sprintf("fetch: %s: no url in sources.yaml; the pinned snapshot is used", d.Source.ID))
+				t.Note(fmt.Sprintf("fetch: %s: no url in sources.yaml; the pinned snapshot is used", d.Source.ID))
 			} else {
 				res, err := s.Options.refresh(ctx, d, hosts, st.ManifestPath)
-				st.Count("fetch.refresh."+map[bool]string{true: "failed", false: res.Status}[err != nil], 1)
+				t.Count("fetch.refresh."+map[bool]string{true: "failed", false: res.Status}[err != nil], 1)
 				if err != nil {
 					return err
 				}
-				st.Notes = append(st.Notes, describe(d.Source.ID, res))
+				t.Note(describe(d.Source.ID, res))
 			}
 		}
 		if missing := Unrecorded(d.Source); len(missing) > 0 {
@@ -64,12 +70,12 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		}
 		d.Raw = raw
 		d.RawBytes = int64(len(raw))
-		st.Count("fetch.bytes", len(raw))
+		t.Count("fetch.bytes", len(raw))
 		if d.Source.SnapshotEn != "" {
 			if d.RawEn, err = Snapshot(st.Sources, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
 				return err
 			}
-			st.Count("fetch.bytes", len(d.RawEn))
+			t.Count("fetch.bytes", len(d.RawEn))
 		}
 		return nil
 	})

@@ -36,13 +36,13 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 		return err
 	}
 	g := anchors.NewGlossary(terms)
-	return st.EachDoc("parse", func(d *schemas.Document) error {
+	return st.EachDoc("parse", func(d *schemas.Document, t *schemas.Tally) error {
 		out, err := Document(*d, g)
 		if err != nil {
 			return err
 		}
 		for _, c := range out.Clauses {
-			st.Count("parse."+c.Kind, 1)
+			t.Count("parse."+c.Kind, 1)
 		}
 		*d = out
 		return nil

@@ -1,0 +1,79 @@
+package classify
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// snapshotLines are the lines of both released snapshots, as test texts.
+func snapshotLines(t *testing.T) []string {
+	var lines []string
+	for _, p := range []string{"../../sources/snapshots/lac-policy-2025.zh-en.txt", "../../sources/snapshots/celac-jap-2022-2024.zh.md"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(b), "\n")...)
+	}
+	return lines
+}
+
+// TestLiteralCounts: one pass gives, for every keyword, what counting it
+// alone gives (strings.Count, and non-overlapping word starts).
+func TestLiteralCounts(t *testing.T) {
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range snapshotLines(t) {
+		zh := r.sectorZh.counts(line, nil)
+		lower := strings.ToLower(line)
+		en := r.sectorEn.counts(lower, wordStart)
+		for id, w := range r.sectorZh.words {
+			if want := strings.Count(line, w); zh[id] != want {
+				t.Fatalf("%q in %.40q: %d; strings.Count says %d", w, line, zh[id], want)
+			}
+		}
+		for id, w := range r.sectorEn.words {
+			want := 0
+			for i := 0; ; {
+				j := strings.Index(lower[i:], w)
+				if j < 0 {
+					break
+				}
+				if wordStart(lower, i+j) {
+					want++
+				}
+				i += j + len(w)
+			}
+			if en[id] != want {
+				t.Fatalf("%q in %.40q: %d word starts; want %d", w, line, en[id], want)
+			}
+		}
+	}
+}
+
+// TestGateNeverSkipsAMatch: every cue and extraction pattern the gate skips
+// on a text really has no match in it.
+func TestGateNeverSkipsAMatch(t *testing.T) {
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := 0
+	for _, line := range snapshotLines(t) {
+		present := r.cueGate.present(line)
+		for re := range r.cueGate.needs {
+			if !r.cueGate.may(re, present) {
+				skipped++
+				if re.MatchString(line) {
+					t.Fatalf("the gate skipped %s on %.60q, which it matches", re, line)
+				}
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("the gate skipped nothing: it does no work")
+	}
+}
