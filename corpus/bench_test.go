@@ -8,6 +8,7 @@ import (
 	"github.com/policyledger/policyledger/corpus"
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/release"
 )
 
 // BenchmarkCorpus runs fetch through classify over a generated corpus of 50
@@ -32,4 +33,28 @@ func BenchmarkCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(bytes*int64(b.N))/1e6/b.Elapsed().Seconds(), "MB/s")
+}
+
+// BenchmarkRelease renders the release of 100 generated documents (every
+// table in every format, datapackage.json, data card) from their parsed,
+// aligned and classified state.
+func BenchmarkRelease(b *testing.B) {
+	files, err := corpus.Generate(sources.FS(), 100, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := release.Build(st.Dataset, release.Options{Version: "0.2.0"}, st.Data(), files["CHANGELOG.md"]); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

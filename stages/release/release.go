@@ -150,36 +150,19 @@ func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte)
 		info[name] = fileInfo{bytes: int64(len(b)), hash: hex.EncodeToString(sum[:])}
 	}
 	var extra []string
+	// Every table in every format it is released in.
 	for _, t := range schemas.Tables() {
 		rows := t.Rows(data)
 		rowCounts[t.Name] = len(rows)
-		var buf bytes.Buffer
-		if t.In("parquet") {
-			if err := WriteParquet(&buf, t, rows); err != nil {
+		for _, f := range Formats {
+			if !t.In(f.Name) || f.Enabled != nil && !f.Enabled(opt) {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := f.Write(&buf, t, rows); err != nil {
 				return nil, err
 			}
-			put(t.Name+".parquet", bytes.Clone(buf.Bytes()))
-		}
-		if t.In("csv") {
-			buf.Reset()
-			if err := WriteCSV(&buf, t, rows, CSVOptions{}); err != nil {
-				return nil, err
-			}
-			put(t.Name+".csv", bytes.Clone(buf.Bytes()))
-		}
-		if t.In("jsonl") {
-			buf.Reset()
-			if err := WriteJSONL(&buf, t, rows); err != nil {
-				return nil, err
-			}
-			put(t.Name+".jsonl", bytes.Clone(buf.Bytes()))
-		}
-		if opt.CSVBOM && t.In("csv") {
-			buf.Reset()
-			if err := WriteCSV(&buf, t, rows, CSVOptions{BOM: true, CRLF: true}); err != nil {
-				return nil, err
-			}
-			put(t.Name+".excel.csv", bytes.Clone(buf.Bytes()))
+			put(t.Name+f.Suffix, buf.Bytes())
 		}
 	}
 	if opt.CSVBOM {
