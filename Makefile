@@ -18,6 +18,8 @@ COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # Extra arguments for make release, e.g. ARGS='--version 0.2.1 --strict'.
 ARGS    ?=
+# Corpus sizes for make bench.
+BENCH_DOCS ?= 10 100 1000
 
 ## release: build output/releases/<version>/ from the embedded sources and print the run report
 release: prereqs-release bin/policyledger
@@ -65,9 +67,10 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=2m
 
-## bench: benchmarks that print figures (sentences aligned per second, release build time)
-bench:
+## bench: Go micro-benchmarks, then end-to-end figures of bin/policyledger over generated corpora (BENCH_DOCS="10 100 1000")
+bench: bin/policyledger
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@BENCH_DOCS="$(BENCH_DOCS)" scripts/bench.sh
 
 ## eval-align: strict and lax precision/recall/F1 of sentence alignment against the gold standard
 eval-align:
