@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/google/go-cmp/cmp"
@@ -397,6 +399,45 @@ func TestCardConventions(t *testing.T) {
 	for _, want := range []string{"## How commitments are coded", "bare Chinese imperative", "`modality = will`, `strength = firm`", "Efforts will be made", "`complete = false`", "`languages_agree` is false"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("data card lacks %q", want)
+		}
+	}
+}
+
+// TestParquetLargeDictionaryDeterministic: a column whose dictionary is
+// larger than the writer's default dictionary page limit (1 MiB) is written
+// the same bytes every time, dictionary-encoded throughout.
+func TestParquetLargeDictionaryDeterministic(t *testing.T) {
+	tb := schemas.Table{Name: "big", Fields: []schemas.Field{{Name: "s", Kind: schemas.String, Description: "unique text"}}}
+	var rows [][]any
+	for i := 0; i < 30000; i++ {
+		rows = append(rows, []any{fmt.Sprintf("%06d %s", i, strings.Repeat("文本", 20))})
+	}
+	var first []byte
+	for run := 0; run < 4; run++ {
+		var buf bytes.Buffer
+		if err := WriteParquet(&buf, tb, rows); err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = buf.Bytes()
+			r, err := file.NewParquetReader(bytes.NewReader(first))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cc, _ := r.MetaData().RowGroup(0).ColumnChunk(0)
+			plain := 0 // once for the dictionary page; twice after a fallback
+			for _, e := range cc.Encodings() {
+				if e == parquet.Encodings.Plain {
+					plain++
+				}
+			}
+			if plain > 1 {
+				t.Errorf("encodings %v: the dictionary fell back to plain", cc.Encodings())
+			}
+			continue
+		}
+		if !bytes.Equal(first, buf.Bytes()) {
+			t.Fatalf("run %d wrote other bytes for the same rows", run)
 		}
 	}
 }
