@@ -177,6 +177,15 @@ func TestDuckDBOffsetsAndHashes(t *testing.T) {
 	}
 }
 
+// sumColumn adds up an integer column of query results.
+func sumColumn(rows [][]any, col int) int64 {
+	var sum int64
+	for _, r := range rows {
+		sum += r[col].(int64)
+	}
+	return sum
+}
+
 // TestDuckDBReadmeExample runs the README's and the data card's SQL against
 // the release, and checks that what each returns means something: the
 // README's examples (named by their first comment) against counts made
@@ -228,11 +237,8 @@ func TestDuckDBReadmeExample(t *testing.T) {
 			}
 		case strings.HasPrefix(q, "-- commitments by actor and modality"):
 			checked++
-			var sum int64
-			for _, r := range got {
-				sum += r[3].(int64)
-			}
-			if want := count(`SELECT count(*) FROM 'commitments.jsonl' WHERE is_commitment`); sum != want || sum == 0 {
+			sum, want := sumColumn(got, 3), count(`SELECT count(*) FROM 'commitments.jsonl' WHERE is_commitment`)
+			if sum != want || sum == 0 {
 				t.Errorf("commitments by actor and modality sum to %d; the JSON Lines file has %d commitments", sum, want)
 			}
 		case strings.HasPrefix(q, "-- paragraphs of the policy paper"):
@@ -242,11 +248,8 @@ func TestDuckDBReadmeExample(t *testing.T) {
 			}
 		case strings.HasPrefix(q, "-- commitments by document and modality"):
 			checked++
-			var sum int64
-			for _, r := range got {
-				sum += r[2].(int64)
-			}
-			if want := count(`SELECT count(*) FROM 'commitments.csv' WHERE is_commitment`); sum != want || sum == 0 {
+			sum, want := sumColumn(got, 2), count(`SELECT count(*) FROM 'commitments.csv' WHERE is_commitment`)
+			if sum != want || sum == 0 {
 				t.Errorf("the card's commitments example sums to %d; the CSV has %d commitments", sum, want)
 			}
 		case strings.HasPrefix(q, "-- mechanisms in both documents"):

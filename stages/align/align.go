@@ -142,23 +142,9 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 		var sents []schemas.Sentence
 		switch {
 		case c.TextEn == "":
-			for _, sp := range segment.Zh(c.TextZh) {
-				s := schemas.Sentence{Zh: slice([]rune(c.TextZh), sp), ZhStart: sp.Start, ZhEnd: sp.End, EnStart: -1, EnEnd: -1}
-				if bilingual {
-					s.Bead, s.NeedsReview = "1-0", true
-					s.ReviewReason = fmt.Sprintf("no English for this paragraph (snapshot line %d)", c.SourceLine)
-				}
-				sents = append(sents, s)
-			}
+			sents = oneSided(c.TextZh, true, bilingual, c.SourceLine)
 		case c.TextZh == "":
-			for _, sp := range segment.En(c.TextEn) {
-				s := schemas.Sentence{En: slice([]rune(c.TextEn), sp), EnStart: sp.Start, EnEnd: sp.End, ZhStart: -1, ZhEnd: -1}
-				if bilingual {
-					s.Bead, s.NeedsReview = "0-1", true
-					s.ReviewReason = fmt.Sprintf("no Chinese for this English paragraph (snapshot line %d)", c.SourceLine)
-				}
-				sents = append(sents, s)
-			}
+			sents = oneSided(c.TextEn, false, bilingual, c.SourceLine)
 		case a == nil || a.Model.Ratio == 0:
 			return d, fmt.Errorf("align: %s: clause %s is bilingual but the length model is empty", d.Source.ID, c.ID)
 		default:
@@ -232,6 +218,32 @@ func longerShorter(zh, en string, m Model) string {
 		return "longer"
 	}
 	return "shorter"
+}
+
+// oneSided gives a sentence row per sentence of a clause that has one
+// language only; in a document declared bilingual each is a 1-0 (or 0-1)
+// bead flagged for review with the snapshot line.
+func oneSided(text string, zh, bilingual bool, line int) []schemas.Sentence {
+	spans, bead, reason := segment.En(text), "0-1", "no Chinese for this English paragraph"
+	if zh {
+		spans, bead, reason = segment.Zh(text), "1-0", "no English for this paragraph"
+	}
+	rs := []rune(text)
+	out := make([]schemas.Sentence, len(spans))
+	for i, sp := range spans {
+		s := schemas.Sentence{ZhStart: -1, ZhEnd: -1, EnStart: -1, EnEnd: -1}
+		if zh {
+			s.Zh, s.ZhStart, s.ZhEnd = slice(rs, sp), sp.Start, sp.End
+		} else {
+			s.En, s.EnStart, s.EnEnd = slice(rs, sp), sp.Start, sp.End
+		}
+		if bilingual {
+			s.Bead, s.NeedsReview = bead, true
+			s.ReviewReason = fmt.Sprintf("%s (snapshot line %d)", reason, line)
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func hasLang(langs []string, l string) bool {
