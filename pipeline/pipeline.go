@@ -52,11 +52,14 @@ type Options struct {
 	Strict bool
 	// Jobs is how many documents a stage works on at once; 0 means the
 	// number of cores. The output is the same for any value.
-	Jobs    int
-	Fetch   fetch.Options
-	Align   align.Options
-	Release release.Options
-	Logger  *slog.Logger
+	Jobs int
+	// CacheDir holds the incremental runner's cache (see cache.go); empty
+	// turns it off. Runs with Until do not use it.
+	CacheDir string
+	Fetch    fetch.Options
+	Align    align.Options
+	Release  release.Options
+	Logger   *slog.Logger
 }
 
 // step is one entry of the stage list: the stage and why it is there.
@@ -115,7 +118,14 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	if st.Jobs <= 0 {
 		st.Jobs = runtime.NumCPU()
 	}
+	var c *cache
 	for _, s := range steps(opt) {
+		if s.Name() == "release" && c != nil && len(st.Failures) == 0 && st.Counts["cache.hit"] == len(st.Docs) &&
+			c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
+			st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing written", opt.Release.Version))
+			log.Info("stage skipped", "stage", s.Name(), "reason", "up to date")
+			continue
+		}
 		if sk, ok := s.Stage.(Skipper); ok {
 			if skip, reason := sk.Skip(st); skip {
 				log.Info("stage skipped", "stage", s.Name(), "reason", reason)
@@ -139,6 +149,26 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
 		}
 		log.Info("stage done", "stage", s.Name(), "docs", len(st.Docs), "failed", len(st.Failures)-before, "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()))
+		switch {
+		case s.Name() == "fetch" && (opt.Until == "" || opt.Until == "release"):
+			if c = openCache(opt, st); c != nil {
+				c.lookup(st)
+			}
+		case s.Name() == "classify" && c != nil:
+			// A run with a failure writes nothing, the cache included.
+			if len(st.Failures) == 0 {
+				if err := c.store(st); err != nil {
+					log.Warn("cache not written", "err", err)
+				}
+			}
+			for i := range st.Docs {
+				st.Docs[i].Cached = false
+			}
+		case s.Name() == "release" && c != nil && len(st.Failures) == 0:
+			if err := c.storeRelease(st, opt); err != nil {
+				log.Warn("cache not written", "err", err)
+			}
+		}
 		if s.Name() == opt.Until && opt.NoWorkFiles {
 			break
 		}

@@ -136,7 +136,9 @@ func (s *State) EachDocJobs(stage string, jobs int, fn func(*Document, *Tally) e
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = fn(&s.Docs[i], &tallies[i])
+				if !s.Docs[i].Cached {
+					errs[i] = fn(&s.Docs[i], &tallies[i])
+				}
 			}
 		}()
 	}

@@ -28,6 +28,8 @@ type Config struct {
 	Strict bool `mapstructure:"strict"`
 	// Jobs is how many documents are processed at once (0: one per core).
 	Jobs int `mapstructure:"jobs"`
+	// NoCache turns the incremental runner's cache off.
+	NoCache bool `mapstructure:"no_cache"`
 
 	Refresh           bool   `mapstructure:"refresh"`
 	AcceptChanges     bool   `mapstructure:"accept_changes"`
@@ -55,6 +57,7 @@ var settings = []setting{
 	{"csv_bom", "csv-bom", false, "also write <table>.excel.csv (UTF-8 with BOM, CRLF) for spreadsheet programs", true},
 	{"log_level", "log-level", "info", "log level: debug, info, warn or error (logs go to stderr)", false},
 	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv", true},
+	{"no_cache", "no-cache", false, "do not reuse or keep per-document results in <output>/cache (a rerun then recomputes everything)", true},
 	{"jobs", "jobs", 0, "documents processed at once; 0 means one per core (the output is the same for any value)", false},
 	{"strict", "strict", false, "fail every document that has a quality warning (missing or misaligned translation, duplicated clause, empty heading…); for scheduled runs", true},
 	{"refresh", "refresh", false, "fetch every source that has a url before running (needs --sources on disk); changed bodies are written as new snapshots, not used", false},

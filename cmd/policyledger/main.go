@@ -143,9 +143,15 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 		return err
 	}
 	opt := pipeline.Options{
-		Until:   cfg.Until,
-		Strict:  cfg.Strict,
-		Jobs:    cfg.Jobs,
+		Until:  cfg.Until,
+		Strict: cfg.Strict,
+		Jobs:   cfg.Jobs,
+		CacheDir: func() string {
+			if cfg.NoCache {
+				return ""
+			}
+			return filepath.Join(cfg.Output, "cache")
+		}(),
 		Fetch:   fo,
 		Align:   align.Options{ReviewThreshold: cfg.ReviewThreshold},
 		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},

@@ -1,0 +1,206 @@
+package pipeline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// The incremental runner. Each document's results after classification are
+// kept under a key of everything they depend on: its snapshot bytes, its
+// manifest entry, the curated files of the sources folder, the settings that
+// change rows, and the program itself (the running executable's hash, so
+// that any change of code is a change of key). A rerun finds unchanged
+// documents there and skips their stages; if every document is unchanged
+// and the version was built from the same keys, the release is up to date
+// and nothing is written. The cache lives in <output>/cache, is safe to
+// delete, and an entry that does not read back, or reads back under another
+// key, is recomputed, never trusted.
+
+// cacheVersion changes when the entry format does.
+const cacheVersion = "policyledger-cache-1"
+
+var (
+	exeOnce sync.Once
+	exeSum  string
+)
+
+// programHash is the sha256 of the running executable ("" if unreadable,
+// which disables the cache).
+func programHash() string {
+	exeOnce.Do(func() {
+		path, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err == nil {
+			exeSum = hex.EncodeToString(h.Sum(nil))
+		}
+	})
+	return exeSum
+}
+
+// cache is one run's view of the cache folder.
+type cache struct {
+	dir     string
+	program string
+	shared  []byte            // what every document's rows depend on besides its own inputs
+	keys    map[string]string // document id → key, for the documents of this run
+}
+
+// openCache prepares the cache for a run, or returns nil when caching is
+// off or the program cannot be identified.
+func openCache(opt Options, st *schemas.State) *cache {
+	if opt.CacheDir == "" {
+		return nil
+	}
+	program := programHash()
+	if program == "" {
+		return nil
+	}
+	var shared bytes.Buffer
+	fmt.Fprintf(&shared, "%s\nprogram %s\nreview_threshold %v\n", cacheVersion, program, opt.Align.ReviewThreshold)
+	for _, name := range []string{"glossary.yaml", "mechanisms.yaml", "overrides.yaml"} {
+		b, _ := fs.ReadFile(st.Sources, name)
+		fmt.Fprintf(&shared, "%s %d\n", name, len(b))
+		shared.Write(b)
+	}
+	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), keys: map[string]string{}}
+}
+
+// key is the cache key of a fetched document.
+func (c *cache) key(d schemas.Document) string {
+	h := sha256.New()
+	h.Write(c.shared)
+	src, _ := json.Marshal(d.Source)
+	fmt.Fprintf(h, "source %d\n", len(src))
+	h.Write(src)
+	fmt.Fprintf(h, "raw %d\n", len(d.Raw))
+	h.Write(d.Raw)
+	fmt.Fprintf(h, "raw_en %d\n", len(d.RawEn))
+	h.Write(d.RawEn)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+type cacheEntry struct {
+	Key string           `json:"key"`
+	Doc schemas.Document `json:"doc"`
+}
+
+func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", id+".json") }
+
+// lookup replaces every fetched document whose entry is current with the
+// cached one, marked so that the stages up to classification skip it.
+func (c *cache) lookup(st *schemas.State) {
+	for i := range st.Docs {
+		d := &st.Docs[i]
+		k := c.key(*d)
+		c.keys[d.Source.ID] = k
+		b, err := os.ReadFile(c.docPath(d.Source.ID))
+		if err != nil {
+			continue
+		}
+		var e cacheEntry
+		if json.Unmarshal(b, &e) != nil || e.Key != k || e.Doc.Source.ID != d.Source.ID {
+			st.Count("cache.stale", 1)
+			continue
+		}
+		e.Doc.RawBytes, e.Doc.Cached = d.RawBytes, true
+		*d = e.Doc
+		st.Count("cache.hit", 1)
+	}
+}
+
+// store writes the entries of the documents this run computed.
+func (c *cache) store(st *schemas.State) error {
+	if err := os.MkdirAll(filepath.Join(c.dir, "docs"), 0o755); err != nil {
+		return err
+	}
+	for i := range st.Docs {
+		d := &st.Docs[i]
+		if d.Cached {
+			d.Cached = false
+			continue
+		}
+		b, err := json.Marshal(cacheEntry{Key: c.keys[d.Source.ID], Doc: *d})
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(c.docPath(d.Source.ID), b); err != nil {
+			return err
+		}
+		st.Count("cache.stored", 1)
+	}
+	return nil
+}
+
+// releaseKey is the key of a release built from this run's documents.
+func (c *cache) releaseKey(st *schemas.State, opt Options) string {
+	h := sha256.New()
+	h.Write(c.shared)
+	ds, _ := json.Marshal(st.Dataset)
+	ro, _ := json.Marshal(opt.Release)
+	changelog, _ := fs.ReadFile(st.Sources, "CHANGELOG.md")
+	fmt.Fprintf(h, "dataset %s\nrelease %s\nchangelog %d\n", ds, ro, len(changelog))
+	h.Write(changelog)
+	for _, d := range st.Docs {
+		fmt.Fprintf(h, "%s %s\n", d.Source.ID, c.keys[d.Source.ID])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (c *cache) releasePath(version string) string {
+	return filepath.Join(c.dir, "releases", version+".key")
+}
+
+// upToDate reports whether the version folder exists and was built from
+// exactly these documents, settings and program.
+func (c *cache) upToDate(st *schemas.State, opt Options, final string) bool {
+	if _, err := os.Stat(final); err != nil {
+		return false
+	}
+	b, err := os.ReadFile(c.releasePath(opt.Release.Version))
+	return err == nil && string(b) == c.releaseKey(st, opt)
+}
+
+func (c *cache) storeRelease(st *schemas.State, opt Options) error {
+	if err := os.MkdirAll(filepath.Join(c.dir, "releases"), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(c.releasePath(opt.Release.Version), []byte(c.releaseKey(st, opt)))
+}
+
+// writeAtomic writes a file through a temporary file and a rename.
+func writeAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := errors.Join(tmp.Chmod(0o644), tmp.Close())
+	if werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return errors.Join(werr, cerr)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}

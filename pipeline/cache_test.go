@@ -1,0 +1,159 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/policyledger/policyledger/corpus"
+	"github.com/policyledger/policyledger/pipeline"
+	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/align"
+	"github.com/policyledger/policyledger/stages/release"
+)
+
+// writeCorpus writes a generated sources folder of n documents to disk.
+func writeCorpus(t *testing.T, n int) string {
+	t.Helper()
+	files, err := corpus.Generate(sources.FS(), n, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["CHANGELOG.md"] = append(files["CHANGELOG.md"], []byte("\n## 0.2.1\n\nAgain.\n")...)
+	dir := t.TempDir()
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func runIn(t *testing.T, src, out, version string, cache bool) (counts map[string]int, notes string) {
+	t.Helper()
+	opt := pipeline.Options{Sources: sources.DirFS(src), ManifestPath: "sources.yaml",
+		Align:   align.Options{ReviewThreshold: 0.8},
+		Release: release.Options{Output: out, Version: version, ReviewThreshold: 0.8}}
+	if cache {
+		opt.CacheDir = filepath.Join(out, "cache")
+	}
+	st, err := pipeline.Run(context.Background(), opt)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return st.Counts, strings.Join(st.Notes, "\n")
+}
+
+// listing is every file under dir with its modification time and hash.
+func listing(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, _ := d.Info()
+		b, _ := os.ReadFile(p)
+		sum := sha256.Sum256(b)
+		out[p] = fi.ModTime().Format(time.RFC3339Nano) + " " + hex.EncodeToString(sum[:])
+		return nil
+	})
+	return out
+}
+
+func sameTree(t *testing.T, a, b string) {
+	t.Helper()
+	la, lb := listing(t, a), listing(t, b)
+	if len(la) != len(lb) {
+		t.Fatalf("%s has %d files, %s %d", a, len(la), b, len(lb))
+	}
+	for p, v := range la {
+		rel, _ := filepath.Rel(a, p)
+		w := lb[filepath.Join(b, rel)]
+		if v[strings.Index(v, " "):] != w[strings.Index(w, " "):] {
+			t.Errorf("%s differs", rel)
+		}
+	}
+}
+
+// TestIncrementalRuns: a rerun with nothing changed does no stage work and
+// writes nothing; a release built from cached documents is the same bytes
+// as one built without the cache; a changed document is recomputed alone;
+// a corrupt cache entry is recomputed, never trusted.
+func TestIncrementalRuns(t *testing.T) {
+	src := writeCorpus(t, 6)
+	out := t.TempDir()
+	if c, _ := runIn(t, src, out, "0.2.0", true); c["cache.stored"] != 6 || c["cache.hit"] != 0 {
+		t.Fatalf("first run: counts %v; want 6 documents stored", c)
+	}
+	before := listing(t, out)
+	c, notes := runIn(t, src, out, "0.2.0", true)
+	if c["cache.hit"] != 6 || c["parse.paragraph"] != 0 || !strings.Contains(notes, "up to date") {
+		t.Errorf("unchanged rerun: counts %v, notes %q; want 6 hits, no parsing, up to date", c, notes)
+	}
+	after := listing(t, out)
+	for p, v := range before {
+		if after[p] != v {
+			t.Errorf("unchanged rerun rewrote %s", p)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("unchanged rerun left %d files; there were %d", len(after), len(before))
+	}
+
+	// A new version from cached documents equals one built from scratch.
+	c, _ = runIn(t, src, out, "0.2.1", true)
+	if c["cache.hit"] != 6 {
+		t.Errorf("new version: counts %v; want every document from the cache", c)
+	}
+	fresh := t.TempDir()
+	runIn(t, src, fresh, "0.2.1", false)
+	sameTree(t, filepath.Join(out, "releases", "0.2.1"), filepath.Join(fresh, "releases", "0.2.1"))
+
+	// Change one document: only it is recomputed.
+	manifest, _ := os.ReadFile(filepath.Join(src, "sources.yaml"))
+	snap := filepath.Join(src, "snapshots", "gen-00001.txt")
+	old, _ := os.ReadFile(snap)
+	changed := bytes.Replace(old, []byte("当前世界"), []byte("当今世界"), 1)
+	if bytes.Equal(old, changed) {
+		t.Fatal("the edit did not apply")
+	}
+	os.WriteFile(snap, changed, 0o644)
+	os.WriteFile(filepath.Join(src, "sources.yaml"), bytes.Replace(manifest, []byte(sumOf(old)), []byte(sumOf(changed)), 1), 0o644)
+	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.2\n\nOne paragraph.\n")...), 0o644)
+	if c, _ := runIn(t, src, out, "0.2.2", true); c["cache.hit"] != 5 || c["cache.stored"] != 1 {
+		t.Errorf("one document changed: counts %v; want 5 hits and 1 stored", c)
+	}
+
+	// Corrupt an entry: it is recomputed, and the release is unchanged.
+	entry := filepath.Join(out, "cache", "docs", "gen-00002.json")
+	os.WriteFile(entry, []byte(`{"key": "not json`), 0o644)
+	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.3\n\nSame.\n")...), 0o644)
+	if c, _ := runIn(t, src, out, "0.2.3", true); c["cache.stale"] != 1 || c["cache.stored"] != 1 || c["cache.hit"] != 5 {
+		t.Errorf("corrupt entry: counts %v; want it stale and recomputed", c)
+	}
+	fresh = t.TempDir()
+	runIn(t, src, fresh, "0.2.3", false)
+	sameTree(t, filepath.Join(out, "releases", "0.2.3"), filepath.Join(fresh, "releases", "0.2.3"))
+}
+
+func sumOf(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
