@@ -62,6 +62,7 @@ type cache struct {
 	program string
 	shared  []byte            // what every document's rows depend on besides its own inputs
 	keys    map[string]string // document id → key, for the documents of this run
+	hits    map[string]bool   // documents taken from the cache
 }
 
 // openCache prepares the cache for a run, or returns nil when caching is
@@ -81,7 +82,7 @@ func openCache(opt Options, st *schemas.State) *cache {
 		fmt.Fprintf(&shared, "%s %d\n", name, len(b))
 		shared.Write(b)
 	}
-	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), keys: map[string]string{}}
+	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), keys: map[string]string{}, hits: map[string]bool{}}
 }
 
 // key is the cache key of a fetched document.
@@ -123,6 +124,7 @@ func (c *cache) lookup(st *schemas.State) {
 		}
 		e.Doc.RawBytes, e.Doc.Cached = d.RawBytes, true
 		*d = e.Doc
+		c.hits[d.Source.ID] = true
 		st.Count("cache.hit", 1)
 	}
 }
@@ -134,8 +136,7 @@ func (c *cache) store(st *schemas.State) error {
 	}
 	for i := range st.Docs {
 		d := &st.Docs[i]
-		if d.Cached {
-			d.Cached = false
+		if c.hits[d.Source.ID] {
 			continue
 		}
 		b, err := json.Marshal(cacheEntry{Key: c.keys[d.Source.ID], Doc: *d})

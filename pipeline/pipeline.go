@@ -120,6 +120,13 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	}
 	var c *cache
 	for _, s := range steps(opt) {
+		// The cache is written once the run is known to succeed up to the
+		// release: a run with a failure writes nothing, the cache included.
+		if s.Name() == "release" && c != nil && len(st.Failures) == 0 {
+			if err := c.store(st); err != nil {
+				log.Warn("cache not written", "err", err)
+			}
+		}
 		if s.Name() == "release" && c != nil && len(st.Failures) == 0 && st.Counts["cache.hit"] == len(st.Docs) &&
 			c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
 			st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing written", opt.Release.Version))
@@ -155,14 +162,8 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 				c.lookup(st)
 			}
 		case s.Name() == "classify" && c != nil:
-			// A run with a failure writes nothing, the cache included.
-			if len(st.Failures) == 0 {
-				if err := c.store(st); err != nil {
-					log.Warn("cache not written", "err", err)
-				}
-			}
 			for i := range st.Docs {
-				st.Docs[i].Cached = false
+				st.Docs[i].Cached = false // the quality gate sees every document
 			}
 		case s.Name() == "release" && c != nil && len(st.Failures) == 0:
 			if err := c.storeRelease(st, opt); err != nil {
