@@ -84,7 +84,7 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	chdir(t)
 	ctx := context.Background()
-	for _, args := range [][]string{{"bogus"}, {"stages", "extra"}, {"add"}, {"version", "x"}, {"fetch", "--until", "parse"}, {"fetch", "--version", "0.3.0"}} {
+	for _, args := range [][]string{{"bogus"}, {"stages", "extra"}, {"add"}, {"version", "x"}, {"fetch", "--until", "parse"}, {"fetch", "--version", "0.3.0"}, {"gen-corpus", "--docs", "0", "--out", "x"}, {"gen-corpus", "--docs", "3"}} {
 		if got := run(ctx, args, io.Discard, io.Discard); got != exitUsage {
 			t.Errorf("%v = %d; want %d", args, got, exitUsage)
 		}
