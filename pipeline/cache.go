@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/policyledger/policyledger/schemas"
@@ -106,13 +107,19 @@ type cacheEntry struct {
 
 func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", id+".json") }
 
+// computeKeys keys every fetched document.
+func (c *cache) computeKeys(st *schemas.State) {
+	for _, d := range st.Docs {
+		c.keys[d.Source.ID] = c.key(d)
+	}
+}
+
 // lookup replaces every fetched document whose entry is current with the
 // cached one, marked so that the stages up to classification skip it.
 func (c *cache) lookup(st *schemas.State) {
 	for i := range st.Docs {
 		d := &st.Docs[i]
-		k := c.key(*d)
-		c.keys[d.Source.ID] = k
+		k := c.keys[d.Source.ID]
 		b, err := os.ReadFile(c.docPath(d.Source.ID))
 		if err != nil {
 			continue
@@ -170,14 +177,28 @@ func (c *cache) releasePath(version string) string {
 	return filepath.Join(c.dir, "releases", version+".key")
 }
 
-// upToDate reports whether the version folder exists and was built from
-// exactly these documents, settings and program.
+// upToDate reports whether the version folder was built from exactly these
+// documents, settings and program, and still holds every file its
+// SHA256SUMS lists.
 func (c *cache) upToDate(st *schemas.State, opt Options, final string) bool {
-	if _, err := os.Stat(final); err != nil {
+	b, err := os.ReadFile(c.releasePath(opt.Release.Version))
+	if err != nil || string(b) != c.releaseKey(st, opt) {
 		return false
 	}
-	b, err := os.ReadFile(c.releasePath(opt.Release.Version))
-	return err == nil && string(b) == c.releaseKey(st, opt)
+	sums, err := os.ReadFile(filepath.Join(final, "SHA256SUMS"))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		_, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			return false
+		}
+		if _, err := os.Stat(filepath.Join(final, filepath.FromSlash(name))); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *cache) storeRelease(st *schemas.State, opt Options) error {

@@ -127,12 +127,6 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 				log.Warn("cache not written", "err", err)
 			}
 		}
-		if s.Name() == "release" && c != nil && len(st.Failures) == 0 && st.Counts["cache.hit"] == len(st.Docs) &&
-			c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
-			st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing written", opt.Release.Version))
-			log.Info("stage skipped", "stage", s.Name(), "reason", "up to date")
-			continue
-		}
 		if sk, ok := s.Stage.(Skipper); ok {
 			if skip, reason := sk.Skip(st); skip {
 				log.Info("stage skipped", "stage", s.Name(), "reason", reason)
@@ -159,6 +153,15 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 		switch {
 		case s.Name() == "fetch" && (opt.Until == "" || opt.Until == "release"):
 			if c = openCache(opt, st); c != nil {
+				c.computeKeys(st)
+				// The keys alone say whether the release is current: then
+				// nothing else need run, nor any entry be read.
+				if len(st.Failures) == 0 && c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
+					st.UpToDate = true
+					st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing ran after fetch and nothing was written", opt.Release.Version))
+					log.Info("up to date", "release", opt.Release.Version, "docs", len(st.Docs))
+					return st, nil
+				}
 				c.lookup(st)
 			}
 		case s.Name() == "classify" && c != nil:

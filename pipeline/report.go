@@ -13,6 +13,13 @@ import (
 // clause, text-unit and sentence counts, the removals cleaning made and
 // warnings; then failures, run notes and counters.
 func WriteReport(w io.Writer, st *schemas.State) {
+	if st.UpToDate {
+		fmt.Fprintf(w, "up to date: %d documents unchanged\n", len(st.Docs))
+		for _, n := range st.Notes {
+			fmt.Fprintf(w, "note     %s\n", n)
+		}
+		return
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "document\tclauses\theadings\ttext units\tsentences\tcommitments\tremoved lines\ttruncated\twarnings")
 	var tc, th, tt, ts, tcm, tr, tw2 int

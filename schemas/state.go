@@ -33,6 +33,10 @@ type State struct {
 	Sectors    []Sector
 	// Jobs is how many documents EachDoc works on at once (1 when unset).
 	Jobs int
+	// UpToDate says the run stopped after fetch because the release was
+	// built from exactly these snapshots, entries, files, settings and
+	// program: nothing else ran and nothing was written.
+	UpToDate bool
 }
 
 // Tally is what one document's work adds to the run's counters and notes.
