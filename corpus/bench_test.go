@@ -2,8 +2,8 @@ package corpus_test
 
 import (
 	"context"
+	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/policyledger/policyledger/corpus"
 	"github.com/policyledger/policyledger/pipeline"
@@ -18,11 +18,10 @@ func BenchmarkCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fsys := fstest.MapFS{}
+	fsys := mapFS(files)
 	var bytes int64
 	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: data}
-		if len(name) > 10 && name[:10] == "snapshots/" {
+		if strings.HasPrefix(name, "snapshots/") {
 			bytes += int64(len(data))
 		}
 	}
@@ -43,10 +42,7 @@ func BenchmarkRelease(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
+	fsys := mapFS(files)
 	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "classify", NoWorkFiles: true})
 	if err != nil {
 		b.Fatal(err)

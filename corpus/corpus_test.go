@@ -29,10 +29,7 @@ func TestGenerate(t *testing.T) {
 			t.Errorf("%s differs between two runs with the same seed", name)
 		}
 	}
-	fsys := fstest.MapFS{}
-	for name, b := range files {
-		fsys[name] = &fstest.MapFile{Data: b}
-	}
+	fsys := mapFS(files)
 	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "classify", NoWorkFiles: true})
 	if err != nil {
 		t.Fatal(err)
@@ -74,10 +71,7 @@ func TestJobsSameOutput(t *testing.T) {
 	}
 	// One source fails, so that failures are ordered too.
 	files["sources.yaml"] = append(files["sources.yaml"], []byte("  - {id: broken, issuer: x, document_type: x, languages: [zh], layout: markdown-zh, licence: x, heading_kinds: [a], snapshot: snapshots/missing.md, sha256: "+strings.Repeat("0", 64)+"}\n")...)
-	fsys := fstest.MapFS{}
-	for name, b := range files {
-		fsys[name] = &fstest.MapFile{Data: b}
-	}
+	fsys := mapFS(files)
 	var want map[string][]byte
 	var wantReport string
 	for _, jobs := range []int{1, 4} {
@@ -101,4 +95,13 @@ func TestJobsSameOutput(t *testing.T) {
 			t.Errorf("jobs %d: the run report differs from one job's", jobs)
 		}
 	}
+}
+
+// mapFS is a generated sources folder in memory.
+func mapFS(files map[string][]byte) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for name, b := range files {
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	return fsys
 }
