@@ -30,8 +30,9 @@ func TestMain(m *testing.M) {
 	}
 	state, err = pipeline.Run(context.Background(), pipeline.Options{
 		Sources: sources.FS(), ManifestPath: sources.Manifest,
-		Align:   align.Options{ReviewThreshold: 0.8},
-		Release: release.Options{Output: tmp, Version: "0.1.0", ReviewThreshold: 0.8},
+		Align:    align.Options{ReviewThreshold: 0.8},
+		Release:  release.Options{Output: tmp, Version: "0.1.0", ReviewThreshold: 0.8},
+		KeepDocs: true, // the tests compare the files with the documents
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "build release:", err)

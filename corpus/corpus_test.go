@@ -3,6 +3,8 @@ package corpus_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -93,6 +95,48 @@ func TestJobsSameOutput(t *testing.T) {
 		}
 		if report.String() != wantReport {
 			t.Errorf("jobs %d: the run report differs from one job's", jobs)
+		}
+	}
+}
+
+// TestStreamedRelease: the release a run streams to disk is the same bytes
+// for any number of jobs, and the same as release.Build renders from the
+// whole corpus in memory.
+func TestStreamedRelease(t *testing.T) {
+	files, err := corpus.Generate(sources.FS(), 18, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := mapFS(files)
+	var first string
+	for _, jobs := range []int{1, 2, 4} {
+		out := t.TempDir()
+		st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Jobs: jobs, KeepDocs: true,
+			Release: release.Options{Output: out, Version: "0.2.0"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := release.Dir(out, "0.2.0")
+		if first == "" {
+			first = dir
+			built, err := release.Build(st.Dataset, release.Options{Version: "0.2.0"}, st.Data(), files["CHANGELOG.md"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, b := range built {
+				if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(got, b) {
+					t.Errorf("%s as streamed differs from release.Build's (%v)", name, err)
+				}
+			}
+			continue
+		}
+		entries, _ := os.ReadDir(first)
+		for _, e := range entries {
+			a, _ := os.ReadFile(filepath.Join(first, e.Name()))
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("jobs %d: %s differs from one job's (%v)", jobs, e.Name(), err)
+			}
 		}
 	}
 }

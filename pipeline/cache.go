@@ -14,12 +14,13 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/schemas"
 )
 
 // The incremental runner. Each document's results after classification are
-// kept under a key of everything they depend on: its snapshot bytes, its
-// manifest entry, the curated files of the sources folder, the settings that
+// kept under a key of everything they depend on: its manifest entry (with
+// the pins of its snapshot bytes), the curated files of the sources folder, the settings that
 // change rows, and the program itself (the running executable's hash, so
 // that any change of code is a change of key). A rerun finds unchanged
 // documents there and skips their stages; if every document is unchanged
@@ -63,7 +64,11 @@ type cache struct {
 	program string
 	shared  []byte            // what every document's rows depend on besides its own inputs
 	keys    map[string]string // document id → key, for the documents of this run
-	hits    map[string]bool   // documents taken from the cache
+	release string            // key of the release these documents make
+
+	mu      sync.Mutex
+	pending string // where this run's new entries wait for its success
+	created string // the outermost folder the cache created, for discard
 }
 
 // openCache prepares the cache for a run, or returns nil when caching is
@@ -83,20 +88,18 @@ func openCache(opt Options, st *schemas.State) *cache {
 		fmt.Fprintf(&shared, "%s %d\n", name, len(b))
 		shared.Write(b)
 	}
-	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), keys: map[string]string{}, hits: map[string]bool{}}
+	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), keys: map[string]string{}}
 }
 
-// key is the cache key of a fetched document.
+// key is the cache key of a fetched document. Its manifest entry holds the
+// pins of its snapshots, which fetch has verified against the bytes, so
+// the entry stands for the bytes too.
 func (c *cache) key(d schemas.Document) string {
 	h := sha256.New()
 	h.Write(c.shared)
 	src, _ := json.Marshal(d.Source)
 	fmt.Fprintf(h, "source %d\n", len(src))
 	h.Write(src)
-	fmt.Fprintf(h, "raw %d\n", len(d.Raw))
-	h.Write(d.Raw)
-	fmt.Fprintf(h, "raw_en %d\n", len(d.RawEn))
-	h.Write(d.RawEn)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -107,55 +110,52 @@ type cacheEntry struct {
 
 func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", id+".json") }
 
-// computeKeys keys every fetched document.
-func (c *cache) computeKeys(st *schemas.State) {
+// computeKeys keys every fetched document, and the release they make.
+func (c *cache) computeKeys(st *schemas.State, opt Options) {
 	for _, d := range st.Docs {
 		c.keys[d.Source.ID] = c.key(d)
 	}
+	c.release = c.releaseKey(st, opt)
 }
 
-// lookup replaces every fetched document whose entry is current with the
-// cached one, marked so that the stages up to classification skip it.
-func (c *cache) lookup(st *schemas.State) {
-	for i := range st.Docs {
-		d := &st.Docs[i]
-		k := c.keys[d.Source.ID]
-		b, err := os.ReadFile(c.docPath(d.Source.ID))
-		if err != nil {
-			continue
-		}
-		var e cacheEntry
-		if json.Unmarshal(b, &e) != nil || e.Key != k || e.Doc.Source.ID != d.Source.ID {
-			st.Count("cache.stale", 1)
-			continue
-		}
-		e.Doc.RawBytes, e.Doc.Cached = d.RawBytes, true
-		*d = e.Doc
-		c.hits[d.Source.ID] = true
-		st.Count("cache.hit", 1)
+// get returns the cached results of a fetched document when its entry is
+// current; an entry that does not read back, or reads back under another
+// key, is counted stale and recomputed.
+func (c *cache) get(d *schemas.Document, t *schemas.Tally) (schemas.Document, bool) {
+	b, err := os.ReadFile(c.docPath(d.Source.ID))
+	if err != nil {
+		return schemas.Document{}, false
 	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil || e.Key != c.keys[d.Source.ID] || e.Doc.Source.ID != d.Source.ID {
+		t.Count("cache.stale", 1)
+		return schemas.Document{}, false
+	}
+	e.Doc.RawBytes = d.RawBytes
+	t.Count("cache.hit", 1)
+	return e.Doc, true
 }
 
-// store writes the entries of the documents this run computed.
-func (c *cache) store(st *schemas.State) error {
-	if err := os.MkdirAll(filepath.Join(c.dir, "docs"), 0o755); err != nil {
+// put stores a document's results under its key, aside until the run
+// succeeds (see commit).
+func (c *cache) put(d schemas.Document) error {
+	b, err := json.Marshal(cacheEntry{Key: c.keys[d.Source.ID], Doc: d})
+	if err != nil {
 		return err
 	}
-	for i := range st.Docs {
-		d := &st.Docs[i]
-		if c.hits[d.Source.ID] {
-			continue
+	c.mu.Lock()
+	if c.pending == "" {
+		c.created = fsx.FirstMissing(c.dir)
+		if err = os.MkdirAll(c.dir, 0o755); err == nil {
+			c.pending, err = os.MkdirTemp(c.dir, ".pending-")
 		}
-		b, err := json.Marshal(cacheEntry{Key: c.keys[d.Source.ID], Doc: *d})
-		if err != nil {
-			return err
-		}
-		if err := writeAtomic(c.docPath(d.Source.ID), b); err != nil {
-			return err
-		}
-		st.Count("cache.stored", 1)
 	}
-	return nil
+	dir := c.pending
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, d.Source.ID+".json"), b)
 }
 
 // releaseKey is the key of a release built from this run's documents.
@@ -182,7 +182,7 @@ func (c *cache) releasePath(version string) string {
 // SHA256SUMS lists.
 func (c *cache) upToDate(st *schemas.State, opt Options, final string) bool {
 	b, err := os.ReadFile(c.releasePath(opt.Release.Version))
-	if err != nil || string(b) != c.releaseKey(st, opt) {
+	if err != nil || string(b) != c.release {
 		return false
 	}
 	sums, err := os.ReadFile(filepath.Join(final, "SHA256SUMS"))
@@ -201,11 +201,39 @@ func (c *cache) upToDate(st *schemas.State, opt Options, final string) bool {
 	return true
 }
 
-func (c *cache) storeRelease(st *schemas.State, opt Options) error {
+// commit keeps what a successful run computed: the entries it wrote aside
+// move into docs/, and the release's key is recorded.
+func (c *cache) commit(version string) error {
+	if c.pending != "" {
+		if err := os.MkdirAll(filepath.Join(c.dir, "docs"), 0o755); err != nil {
+			return err
+		}
+		entries, err := os.ReadDir(c.pending)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := os.Rename(filepath.Join(c.pending, e.Name()), filepath.Join(c.dir, "docs", e.Name())); err != nil {
+				return err
+			}
+		}
+		os.Remove(c.pending)
+		c.pending = ""
+	}
 	if err := os.MkdirAll(filepath.Join(c.dir, "releases"), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(c.releasePath(opt.Release.Version), []byte(c.releaseKey(st, opt)))
+	return writeAtomic(c.releasePath(version), []byte(c.release))
+}
+
+// discard drops what a failed run computed: a run that fails writes
+// nothing, its cache included.
+func (c *cache) discard() {
+	if c.pending != "" {
+		os.RemoveAll(c.pending)
+		c.pending = ""
+	}
+	fsx.RemoveEmpty(c.created, c.dir)
 }
 
 // writeAtomic writes a file through a temporary file and a rename.

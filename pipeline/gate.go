@@ -12,6 +12,8 @@ import (
 // a person would want to look at first.
 type gate struct{ strict bool }
 
+func gateStep(strict bool, why string) step { return step{gate{strict: strict}, why} }
+
 func (gate) Name() string { return "quality" }
 
 // Skip: without --strict, warnings are released in documents.warnings and
@@ -23,11 +25,11 @@ func (g gate) Skip(*schemas.State) (bool, string) {
 	return false, ""
 }
 
-func (gate) Run(_ context.Context, st *schemas.State) error {
-	return st.EachDoc("quality", func(d *schemas.Document, _ *schemas.Tally) error {
+func (gate) Prepare(context.Context, *schemas.State) (schemas.DocFunc, error) {
+	return func(d *schemas.Document, _ *schemas.Tally) error {
 		if n := len(d.Warnings); n > 0 {
 			return fmt.Errorf("quality: %s: %d warning(s) and --strict is set; the first: %s: fix the source (or its manifest entry), or run without --strict", d.Source.ID, n, d.Warnings[0])
 		}
 		return nil
-	})
+	}, nil
 }

@@ -93,7 +93,7 @@ func TestHTMLPage(t *testing.T) {
 	got, err := Run(context.Background(), Options{
 		Sources: os.DirFS(dir), ManifestPath: "sources.yaml",
 		Fetch:   fetch.Options{Refresh: true, AcceptChanges: true, Dir: dir, HTTP: h},
-		Release: release.Options{Output: t.TempDir(), Version: "0.1.0"},
+		Release: release.Options{Output: t.TempDir(), Version: "0.1.0"}, KeepDocs: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -176,7 +176,7 @@ func fixtureFS(t testing.TB, f layoutFixture, layout string) fstest.MapFS {
 // its only document.
 func alignOne(t testing.TB, fsys fs.FS) schemas.Document {
 	t.Helper()
-	st, err := Run(context.Background(), Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "align", Release: releaseOpts(t)})
+	st, err := Run(context.Background(), Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "align", Release: releaseOpts(t), KeepDocs: true})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

@@ -51,7 +51,7 @@ sources:
 		b, _ := fs.ReadFile(sources.FS(), name)
 		fsys[name] = &fstest.MapFile{Data: b}
 	}
-	got, err := Run(context.Background(), Options{Sources: fsys, ManifestPath: "sources.yaml", Release: release.Options{Output: t.TempDir(), Version: "0.1.0"}})
+	got, err := Run(context.Background(), Options{Sources: fsys, ManifestPath: "sources.yaml", Release: release.Options{Output: t.TempDir(), Version: "0.1.0"}, KeepDocs: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,10 +25,14 @@ import (
 	"github.com/policyledger/policyledger/stages/release"
 )
 
-// Stage is one step of the pipeline.
+// Stage is one step of the pipeline. The runner knows three kinds: fetch
+// reads the manifest and verifies every snapshot (a pass over the corpus
+// that holds no text); the stages between it and release are
+// schemas.PerDoc, pure functions of one document that the runner streams
+// each document through; release receives the documents in manifest order
+// and writes the tables as they arrive.
 type Stage interface {
 	Name() string
-	Run(ctx context.Context, st *schemas.State) error
 }
 
 // Skipper is implemented by stages that may decline to run; a skip is
@@ -46,8 +50,13 @@ type Options struct {
 	// Until stops the run after the named stage and writes that stage's
 	// documents as JSON under Release.Output/work/<stage>/.
 	Until string
-	// NoWorkFiles keeps Until from writing the stage's documents.
+	// NoWorkFiles keeps Until from writing the stage's documents; they stay
+	// whole in State.Docs instead.
 	NoWorkFiles bool
+	// KeepDocs keeps every document whole in State.Docs after a full run
+	// (tests and tools); otherwise a run keeps only their summaries, so
+	// memory does not grow with the corpus.
+	KeepDocs bool
 	// Strict fails every document that has a quality warning.
 	Strict bool
 	// Jobs is how many documents a stage works on at once; 0 means the
@@ -76,7 +85,7 @@ func steps(opt Options) []step {
 		{parse.Stage{}, "build each document's own hierarchy; clause ids come from it"},
 		{align.Stage{Options: opt.Align}, "split text clauses into sentences and pair Chinese with English"},
 		{classify.Stage{}, "label commitments: actor, modality, strength, sector, mechanisms, amounts"},
-		{gate{strict: opt.Strict}, "with --strict, fail every document that has a quality warning, so a scheduled run publishes nothing doubtful"},
+		gateStep(opt.Strict, "with --strict, fail every document that has a quality warning, so a scheduled run publishes nothing doubtful"),
 		{release.Stage{Options: opt.Release}, "write the versioned tables, datapackage.json, data card and checksums"},
 	}
 }
@@ -103,9 +112,16 @@ func StageNames() []string {
 // failures of single documents).
 var ErrFatal = errors.New("run stopped")
 
-// Run executes the stages in order and returns the final state with its
-// report. The error joins every document failure; a stage-level failure
-// (such as a bad manifest) stops the run and wraps ErrFatal.
+// Run executes the stages and returns the final state with its report.
+// The error joins every document failure; a stage-level failure (such as a
+// bad manifest) stops the run and wraps ErrFatal.
+//
+// Fetch verifies the whole corpus first (so that an unchanged corpus is
+// known to be up to date before anything else runs); then each document is
+// read, taken through the per-document stages by a pool of Jobs workers —
+// or taken from the cache — and handed, in manifest order, to the release
+// writer, which writes its rows at once. At most a few documents per worker
+// are in memory at any time, and the output is the same for any Jobs.
 func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	log := opt.Logger
 	if log == nil {
@@ -118,16 +134,39 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	if st.Jobs <= 0 {
 		st.Jobs = runtime.NumCPU()
 	}
+	all := steps(opt)
+	releasing := opt.Until == "" || opt.Until == "release"
+
+	// fetch: the manifest, and every snapshot verified against its pin.
+	start := time.Now()
+	if err := all[0].Stage.(fetch.Stage).Run(ctx, st); err != nil && len(st.Failures) == 0 {
+		st.Stopped = &schemas.Failure{Stage: "fetch", Err: err}
+		return st, fmt.Errorf("%w at stage fetch: %w", ErrFatal, err)
+	}
+	log.Info("stage done", "stage", "fetch", "docs", len(st.Docs), "failed", len(st.Failures), "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()))
+	if opt.Until == "fetch" {
+		return st, finishUntil(st, opt)
+	}
 	var c *cache
-	for _, s := range steps(opt) {
-		// The cache is written once the run is known to succeed up to the
-		// release: a run with a failure writes nothing, the cache included.
-		if s.Name() == "release" && c != nil && len(st.Failures) == 0 {
-			if err := c.store(st); err != nil {
-				log.Warn("cache not written", "err", err)
+	if releasing {
+		if c = openCache(opt, st); c != nil {
+			c.computeKeys(st, opt)
+			// The keys alone say whether the release is current: then
+			// nothing else need run, nor any entry be read.
+			if len(st.Failures) == 0 && c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
+				st.UpToDate = true
+				st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing ran after fetch and nothing was written", opt.Release.Version))
+				log.Info("up to date", "release", opt.Release.Version, "docs", len(st.Docs))
+				return st, nil
 			}
 		}
-		if sk, ok := s.Stage.(Skipper); ok {
+	}
+
+	// The per-document stages, up to --until.
+	var chain []link
+	var rel *release.Stage
+	for _, s := range all[1:] {
+		if sk, ok := s.Stage.(Skipper); ok && s.Name() != "release" {
 			if skip, reason := sk.Skip(st); skip {
 				log.Info("stage skipped", "stage", s.Name(), "reason", reason)
 				st.Notes = append(st.Notes, fmt.Sprintf("%s: skipped: %s", s.Name(), reason))
@@ -137,54 +176,73 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 				continue
 			}
 		}
-		before := len(st.Failures)
-		start := time.Now()
-		err := s.Run(ctx, st)
-		for _, f := range st.Failures[before:] {
-			// The run's error and the report's FAILED lines say it; the log
-			// only traces it.
-			log.Debug("document failed", "stage", f.Stage, "doc", f.DocID, "err", f.Err)
-		}
-		if err != nil && len(st.Failures) == before {
-			st.Stopped = &schemas.Failure{Stage: s.Name(), Err: err}
-			return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
-		}
-		log.Info("stage done", "stage", s.Name(), "docs", len(st.Docs), "failed", len(st.Failures)-before, "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()))
-		switch {
-		case s.Name() == "fetch" && (opt.Until == "" || opt.Until == "release"):
-			if c = openCache(opt, st); c != nil {
-				c.computeKeys(st)
-				// The keys alone say whether the release is current: then
-				// nothing else need run, nor any entry be read.
-				if len(st.Failures) == 0 && c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
-					st.UpToDate = true
-					st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing ran after fetch and nothing was written", opt.Release.Version))
-					log.Info("up to date", "release", opt.Release.Version, "docs", len(st.Docs))
-					return st, nil
-				}
-				c.lookup(st)
+		switch x := s.Stage.(type) {
+		case schemas.PerDoc:
+			fn, err := x.Prepare(ctx, st)
+			if err != nil {
+				st.Stopped = &schemas.Failure{Stage: s.Name(), Err: err}
+				return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
 			}
-		case s.Name() == "classify" && c != nil:
-			for i := range st.Docs {
-				st.Docs[i].Cached = false // the quality gate sees every document
-			}
-		case s.Name() == "release" && c != nil && len(st.Failures) == 0:
-			if err := c.storeRelease(st, opt); err != nil {
-				log.Warn("cache not written", "err", err)
-			}
-		}
-		if s.Name() == opt.Until && opt.NoWorkFiles {
-			break
+			chain = append(chain, link{name: s.Name(), fn: fn})
+		case release.Stage:
+			rel = &x
 		}
 		if s.Name() == opt.Until {
-			if err := writeIntermediate(opt.Release.Output, s.Name(), st.Docs); err != nil {
-				return st, fmt.Errorf("%w: %w", ErrFatal, err)
-			}
-			st.Notes = append(st.Notes, fmt.Sprintf("stopped after %s; documents written to %s", s.Name(), filepath.Join(opt.Release.Output, "work", s.Name())))
 			break
 		}
 	}
+	sink, err := newSink(st, opt, rel)
+	if err != nil {
+		st.Stopped = &schemas.Failure{Stage: "release", Err: err}
+		return st, fmt.Errorf("%w at stage release: %w", ErrFatal, err)
+	}
+	if err := stream(ctx, st, opt, c, chain, sink, log); err != nil {
+		sink.abort()
+		if c != nil {
+			c.discard()
+		}
+		st.Stopped = &schemas.Failure{Stage: "release", Err: err}
+		return st, fmt.Errorf("%w at stage release: %w", ErrFatal, err)
+	}
+	if err := sink.finish(st, log); err != nil {
+		if c != nil {
+			c.discard()
+		}
+		st.Stopped = &schemas.Failure{Stage: "release", Err: err}
+		return st, fmt.Errorf("%w at stage release: %w", ErrFatal, err)
+	}
+	if c != nil {
+		if sink.w != nil && len(st.Failures) == 0 {
+			if err := c.commit(opt.Release.Version); err != nil {
+				log.Warn("cache not written", "err", err)
+			}
+		} else {
+			c.discard()
+		}
+	}
+	if opt.Until != "" && !releasing && !opt.NoWorkFiles {
+		st.Notes = append(st.Notes, fmt.Sprintf("stopped after %s; documents written to %s", opt.Until, filepath.Join(opt.Release.Output, "work", opt.Until)))
+	}
 	return st, st.Err()
+}
+
+// finishUntil ends a run stopped after fetch: the documents (without their
+// bytes) stay in State.Docs or go to the work folder.
+func finishUntil(st *schemas.State, opt Options) error {
+	if !opt.NoWorkFiles {
+		dir, err := workDir(opt.Release.Output, opt.Until)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrFatal, err)
+		}
+		for _, d := range st.Docs {
+			if err := writeWork(dir, d); err != nil {
+				return fmt.Errorf("%w: %w", ErrFatal, err)
+			}
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("stopped after %s; documents written to %s", opt.Until, dir))
+	}
+	st.Summaries = schemas.Summaries(st.Docs)
+	return st.Err()
 }
 
 func known(name string) bool {
@@ -196,32 +254,24 @@ func known(name string) bool {
 	return false
 }
 
-// writeIntermediate writes each document as indented JSON to
-// output/work/<stage>/<doc>.json, each file replaced atomically.
-func writeIntermediate(output, stage string, docs []schemas.Document) error {
+// workDir creates output/work/<stage>/ for --until.
+func workDir(output, stage string) (string, error) {
 	dir := filepath.Join(output, "work", stage)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("pipeline: create %s: %w", dir, err)
+		return "", fmt.Errorf("pipeline: create %s: %w", dir, err)
 	}
-	for _, d := range docs {
-		b, err := json.MarshalIndent(d, "", "  ")
-		if err != nil {
-			return fmt.Errorf("pipeline: encode %s: %w", d.Source.ID, err)
-		}
-		tmp, err := os.CreateTemp(dir, ".tmp-"+d.Source.ID+"-")
-		if err != nil {
-			return fmt.Errorf("pipeline: %w", err)
-		}
-		_, werr := tmp.Write(append(b, '\n'))
-		cerr := errors.Join(tmp.Chmod(0o644), tmp.Close()) // readable like any other output
-		if werr != nil || cerr != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("pipeline: write %s: %w", tmp.Name(), errors.Join(werr, cerr))
-		}
-		if err := os.Rename(tmp.Name(), filepath.Join(dir, d.Source.ID+".json")); err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("pipeline: %w", err)
-		}
+	return dir, nil
+}
+
+// writeWork writes one document as indented JSON to dir/<doc>.json,
+// replaced atomically.
+func writeWork(dir string, d schemas.Document) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("pipeline: encode %s: %w", d.Source.ID, err)
+	}
+	if err := writeAtomic(filepath.Join(dir, d.Source.ID+".json"), append(b, '\n')); err != nil {
+		return fmt.Errorf("pipeline: write %s: %w", filepath.Join(dir, d.Source.ID+".json"), err)
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ func embedded(t testing.TB, output string) Options {
 		Sources:      sources.FS(),
 		ManifestPath: sources.Manifest,
 		Release:      release.Options{Output: output, Version: "0.1.0"},
+		KeepDocs:     true,
 	}
 }
 

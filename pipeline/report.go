@@ -23,26 +23,13 @@ func WriteReport(w io.Writer, st *schemas.State) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "document\tclauses\theadings\ttext units\tsentences\tcommitments\tremoved lines\ttruncated\twarnings")
 	var tc, th, tt, ts, tcm, tr, tw2 int
-	for _, d := range st.Docs {
-		text := 0
-		for _, c := range d.Clauses {
-			if c.IsText() {
-				text++
-			}
-		}
-		heads := len(d.Clauses) - text
-		cm := 0
-		for _, c := range d.Commitments {
-			if c.IsCommitment {
-				cm++
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, len(d.Clauses), heads, text, len(d.Sentences), cm, len(d.Removed), d.Truncated, len(d.Warnings))
-		tc, th, tt, ts, tcm, tr, tw2 = tc+len(d.Clauses), th+heads, tt+text, ts+len(d.Sentences), tcm+cm, tr+len(d.Removed), tw2+len(d.Warnings)
+	for _, d := range st.Summaries {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, d.Clauses, d.Headings, d.TextUnits, d.Sentences, d.Commitments, len(d.Removed), d.Truncated, len(d.Warnings))
+		tc, th, tt, ts, tcm, tr, tw2 = tc+d.Clauses, th+d.Headings, tt+d.TextUnits, ts+d.Sentences, tcm+d.Commitments, tr+len(d.Removed), tw2+len(d.Warnings)
 	}
-	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Docs), tc, th, tt, ts, tcm, tr, tw2)
+	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Summaries), tc, th, tt, ts, tcm, tr, tw2)
 	tw.Flush()
-	for _, d := range st.Docs {
+	for _, d := range st.Summaries {
 		if d.LayoutReason != "" {
 			fmt.Fprintf(w, "layout   %s: %s (auto: %s)\n", d.Source.ID, d.Layout, d.LayoutReason)
 		}
@@ -53,11 +40,9 @@ func WriteReport(w io.Writer, st *schemas.State) {
 			fmt.Fprintf(w, "warning  %s: %s\n", d.Source.ID, warn)
 		}
 	}
-	for _, d := range st.Docs {
-		for _, s := range d.Sentences {
-			if s.NeedsReview {
-				fmt.Fprintf(w, "review   %s (%s): %s: %s | %s\n", s.ID, s.Bead, s.ReviewReason, shorten(s.Zh, 24), shorten(s.En, 48))
-			}
+	for _, d := range st.Summaries {
+		for _, s := range d.Review {
+			fmt.Fprintf(w, "review   %s (%s): %s: %s | %s\n", s.ID, s.Bead, s.ReviewReason, shorten(s.Zh, 24), shorten(s.En, 48))
 		}
 	}
 	for _, f := range st.Failures {

@@ -90,9 +90,6 @@ type Document struct {
 	RawBytes int64 `json:"raw_bytes"`
 	// RawEn is the English snapshot of a parallel-texts source.
 	RawEn []byte `json:"-"`
-	// Cached marks a document whose results the runner took from its cache:
-	// the stages up to classification leave it as it is.
-	Cached bool `json:"-"`
 
 	// Filled by clean. Encoding is what the snapshot was decoded from;
 	// Script whether its Chinese is simplified (Hans) or traditional (Hant).

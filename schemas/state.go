@@ -17,8 +17,12 @@ type State struct {
 	ManifestPath string
 	// Dataset is the dataset-level metadata of the manifest.
 	Dataset Dataset
-	// Docs are the documents that have not failed, in manifest order.
+	// Docs are the documents that have not failed, in manifest order. The
+	// runner streams documents through the stages and keeps only their
+	// Summaries, unless asked to keep them whole.
 	Docs []Document
+	// Summaries are what the run keeps of each released document.
+	Summaries []Summary
 	// Failures are the documents that failed, with the stage and error.
 	Failures []Failure
 	// Stopped is the stage error that stopped the whole run (a bad
@@ -58,11 +62,35 @@ func (t *Tally) Count(name string, n int) {
 // Note adds a line to the run report.
 func (t *Tally) Note(line string) { t.notes = append(t.notes, line) }
 
-// Data is what the released tables are built from.
+// CountNames returns the tally's counter names in sorted order.
+func (t *Tally) CountNames() []string { return sortedKeys(t.counts) }
+
+// Counts returns one counter of the tally.
+func (t *Tally) Counts(name string) int { return t.counts[name] }
+
+// Notes returns the tally's report lines in the order they were added.
+func (t *Tally) Notes() []string { return t.notes }
+
+// Data is what the released tables are built from: documents for the
+// tables with rows per document, and for the run-level tables (mechanisms,
+// sectors) the registries with the Totals of every document of the run.
 type Data struct {
 	Docs       []Document
 	Mechanisms []Mechanism
 	Sectors    []Sector
+	// Totals are counted from Docs when nil.
+	Totals *Totals
+}
+
+func (d Data) totals() *Totals {
+	if d.Totals != nil {
+		return d.Totals
+	}
+	t := &Totals{}
+	for _, doc := range d.Docs {
+		t.Add(doc)
+	}
+	return t
 }
 
 // Data returns the state's releasable data.
@@ -140,9 +168,7 @@ func (s *State) EachDocJobs(stage string, jobs int, fn func(*Document, *Tally) e
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if !s.Docs[i].Cached {
-					errs[i] = fn(&s.Docs[i], &tallies[i])
-				}
+				errs[i] = fn(&s.Docs[i], &tallies[i])
 			}
 		}()
 	}

@@ -96,6 +96,10 @@ type Table struct {
 	// all of them.
 	Formats []string
 	Rows    func(d Data) [][]any
+	// RunLevel tables have rows about the whole run (counts over every
+	// document), built once at the end; the others have rows per document,
+	// built as each document arrives.
+	RunLevel bool
 }
 
 // In reports whether the table is released in a format.

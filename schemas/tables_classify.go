@@ -57,7 +57,8 @@ var MechanismsTable = Table{
 		{"units", Int64, false, "Number of classification units that mention it."},
 		{"documents", StringList, false, "Documents that mention it (documents.doc_id)."},
 	},
-	Rows: mechanismRows,
+	Rows:     mechanismRows,
+	RunLevel: true,
 }
 
 // CommitmentMechanismsTable links units to the mechanisms they mention.
@@ -93,7 +94,8 @@ var SectorsTable = Table{
 		{"cap_title", String, true, "Title of that CAP major topic."},
 		{"commitments", Int64, false, "Number of commitments with this sector in the release."},
 	},
-	Rows: sectorRows,
+	Rows:     sectorRows,
+	RunLevel: true,
 }
 
 func commitmentRows(data Data) [][]any {
@@ -116,24 +118,13 @@ func commitmentRows(data Data) [][]any {
 }
 
 func mechanismRows(data Data) [][]any {
-	units := map[string]int64{}
-	docs := map[string][]string{}
-	for _, d := range data.Docs {
-		for _, c := range d.Commitments {
-			for _, id := range c.MechanismIDs {
-				units[id]++
-				if n := len(docs[id]); n == 0 || docs[id][n-1] != d.Source.ID {
-					docs[id] = append(docs[id], d.Source.ID)
-				}
-			}
-		}
-	}
+	tot := data.totals()
 	var rows [][]any
 	for _, m := range data.Mechanisms {
-		if units[m.ID] == 0 {
+		if tot.MechanismUnits[m.ID] == 0 {
 			continue // registered but not mentioned in this release
 		}
-		rows = append(rows, []any{m.ID, m.Kind, str(m.NameZh), str(m.NameEn), units[m.ID], list(docs[m.ID])})
+		rows = append(rows, []any{m.ID, m.Kind, str(m.NameZh), str(m.NameEn), tot.MechanismUnits[m.ID], list(tot.MechanismDocs[m.ID])})
 	}
 	return rows
 }
@@ -151,17 +142,10 @@ func commitmentMechanismRows(data Data) [][]any {
 }
 
 func sectorRows(data Data) [][]any {
-	count := map[string]int64{}
-	for _, d := range data.Docs {
-		for _, c := range d.Commitments {
-			if c.IsCommitment {
-				count[c.Sector]++
-			}
-		}
-	}
+	tot := data.totals()
 	var rows [][]any
 	for _, s := range data.Sectors {
-		rows = append(rows, []any{s.Code, s.Title, s.Definition, intPtr(s.DAC), str(s.DACTitle), intPtr(s.CAP), str(s.CAPTitle), count[s.Code]})
+		rows = append(rows, []any{s.Code, s.Title, s.Definition, intPtr(s.DAC), str(s.DACTitle), intPtr(s.CAP), str(s.CAPTitle), tot.SectorUnits[s.Code]})
 	}
 	return rows
 }

@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -106,7 +108,44 @@ different bytes are refused: bump --version.`,
 		RunE: pipelineRun(""),
 	}
 	addFlags(cmd.Flags(), false)
+	// Profiles for measurement (make bench, the performance section of the
+	// README); hidden, and not settings: they change nothing in the output.
+	cmd.Flags().String("cpuprofile", "", "write a pprof CPU profile of the run to this file")
+	cmd.Flags().String("memprofile", "", "write a pprof heap profile at the end of the run to this file")
+	cmd.Flags().MarkHidden("cpuprofile")
+	cmd.Flags().MarkHidden("memprofile")
 	return cmd
+}
+
+// profile starts the profiles the hidden flags ask for and returns the
+// function that finishes them.
+func profile(cmd *cobra.Command) (func(), error) {
+	cpu, _ := cmd.Flags().GetString("cpuprofile")
+	mem, _ := cmd.Flags().GetString("memprofile")
+	var f *os.File
+	if cpu != "" {
+		var err error
+		if f, err = os.Create(cpu); err != nil {
+			return nil, usageError{fmt.Errorf("--cpuprofile: %w", err)}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, usageError{fmt.Errorf("--cpuprofile: %w", err)}
+		}
+	}
+	return func() {
+		if f != nil {
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+		if mem != "" {
+			if m, err := os.Create(mem); err == nil {
+				runtime.GC()
+				pprof.WriteHeapProfile(m)
+				m.Close()
+			}
+		}
+	}, nil
 }
 
 // pipelineRun is the body of the commands that run the pipeline; a command
@@ -169,7 +208,12 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 			return fmt.Errorf("%w before any stage: %w", pipeline.ErrFatal, err)
 		}
 	}
+	stop, err := profile(cmd)
+	if err != nil {
+		return err
+	}
 	st, err := pipeline.Run(cmd.Context(), opt)
+	stop()
 	if st != nil {
 		pipeline.WriteReport(cmd.OutOrStdout(), st)
 	}

@@ -42,25 +42,26 @@ type Stage struct{ Options Options }
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "align" }
 
-// Run aligns each document with the shipped length model (model.yaml) and
-// a glossary of the curated terms plus the document's own bilingual
-// headings. Nothing is fitted over the run, so a document's sentences do not
-// depend on which other documents are in it.
-func (s Stage) Run(ctx context.Context, st *schemas.State) error {
+// Prepare loads the curated glossary and the mechanism registry and
+// returns the function that aligns one document with the shipped length
+// model (model.yaml) and a glossary of the curated terms plus the
+// document's own bilingual headings. Nothing is fitted over the run, so a
+// document's sentences do not depend on which other documents are in it.
+func (s Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc, error) {
 	curated, err := anchors.Load(st.Sources)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	registry, err := anchors.LoadRegistry(st.Sources)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	model := s.Options.Model
 	if model.Ratio == 0 {
 		model = DefaultModel.Model()
 	}
 	st.Count("align.glossary_curated", len(curated))
-	return st.EachDoc("align", func(d *schemas.Document, t *schemas.Tally) error {
+	return func(d *schemas.Document, t *schemas.Tally) error {
 		own := anchors.Harvest([]schemas.Document{*d})
 		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, own), Weights: DefaultWeights,
 			Names: anchors.NewGlossary(curated, registry, own), Traditional: d.Script == "Hant"}
@@ -80,7 +81,7 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		}
 		*d = out
 		return nil
-	})
+	}, nil
 }
 
 // Model is the Gale–Church length model: English length ≈ Ratio × Chinese

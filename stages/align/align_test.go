@@ -99,7 +99,7 @@ func TestStageCounts(t *testing.T) {
 	st := &schemas.State{Docs: []schemas.Document{{Source: schemas.Source{ID: "t"}, Clauses: []schemas.Clause{
 		{ID: "t/p1", DocID: "t", TextZh: "甲乙丙。", TextEn: "Alpha beta gamma."},
 	}}}}
-	if err := (Stage{}).Run(context.Background(), st); err != nil {
+	if err := schemas.RunAll(context.Background(), st, Stage{}); err != nil {
 		t.Fatal(err)
 	}
 	if st.Counts["align.bead_1-1"] != 1 {

@@ -97,7 +97,7 @@ func nums(t *testing.T, s string) []int {
 func corpus(t testing.TB) *schemas.State {
 	st, err := pipeline.Run(context.Background(), pipeline.Options{
 		Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "parse",
-		Release: release.Options{Output: t.TempDir(), Version: "0.1.0"},
+		Release: release.Options{Output: t.TempDir(), Version: "0.1.0"}, NoWorkFiles: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -27,44 +27,41 @@ type Stage struct{}
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "classify" }
 
-// Run loads the rules, the mechanism registry and the overrides, labels
-// every document, applies the overrides, and publishes the sector taxonomy
-// and the registry for release.
-func (Stage) Run(ctx context.Context, st *schemas.State) error {
+// Prepare loads the rules, the mechanism registry and the overrides,
+// publishes the sector taxonomy and the registry for release, and returns
+// the function that labels one document and applies its overrides.
+func (Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc, error) {
 	r, err := LoadRules()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	reg, err := LoadMechanisms(st.Sources)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	overrides, err := LoadOverrides(st.Sources, r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st.Sectors, st.Mechanisms = r.Sectors, reg.list
-	err = st.EachDoc("classify", func(d *schemas.Document, _ *schemas.Tally) error {
+	return func(d *schemas.Document, t *schemas.Tally) error {
 		out, err := Document(*d, r, reg)
 		if err != nil {
 			return err
 		}
+		if err := overrides.ApplyDoc(&out); err != nil {
+			return err
+		}
 		*d = out
-		return nil
-	})
-	if oerr := overrides.Apply(st.Docs); oerr != nil {
-		return oerr
-	}
-	for _, d := range st.Docs {
 		for _, c := range d.Commitments {
 			if c.IsCommitment {
-				st.Count("classify.commitments."+d.Source.ID, 1)
-				st.Count("classify.modality."+c.Modality, 1)
-				st.Count("classify.sector."+c.Sector, 1)
+				t.Count("classify.commitments."+d.Source.ID, 1)
+				t.Count("classify.modality."+c.Modality, 1)
+				t.Count("classify.sector."+c.Sector, 1)
 			}
 		}
-	}
-	return err
+		return nil
+	}, nil
 }
 
 // Document labels every unit of one aligned document. It is pure.

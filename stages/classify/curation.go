@@ -199,27 +199,35 @@ func LoadOverrides(fsys fs.FS, r *Rules) (*Overrides, error) {
 	return &Overrides{list: list, rules: r}, nil
 }
 
-// Apply corrects the units of docs. An override naming a unit that no
-// document in the run has is an error (a typo would otherwise be silent),
-// unless its document is not in the run at all.
+// Apply corrects the units of docs (see ApplyDoc).
 func (o *Overrides) Apply(docs []schemas.Document) error {
-	index := map[string]*schemas.Commitment{}
-	inRun := map[string]bool{}
-	for di := range docs {
-		inRun[docs[di].Source.ID] = true
-		for ci := range docs[di].Commitments {
-			c := &docs[di].Commitments[ci]
-			index[c.UnitID] = c
-		}
+	var errs []error
+	for i := range docs {
+		errs = append(errs, o.ApplyDoc(&docs[i]))
 	}
+	return errors.Join(errs...)
+}
+
+// ApplyDoc corrects the units of one document with the overrides that
+// name it. An override naming a unit the document does not have is an
+// error (a typo would otherwise be silent); overrides of documents not in
+// the run are never looked at.
+func (o *Overrides) ApplyDoc(d *schemas.Document) error {
+	var index map[string]*schemas.Commitment
 	var errs []error
 	for i, ov := range o.list {
+		if doc, _, _ := strings.Cut(ov.UnitID, "/"); doc != d.Source.ID {
+			continue
+		}
+		if index == nil {
+			index = make(map[string]*schemas.Commitment, len(d.Commitments))
+			for ci := range d.Commitments {
+				index[d.Commitments[ci].UnitID] = &d.Commitments[ci]
+			}
+		}
 		c, ok := index[ov.UnitID]
 		if !ok {
-			doc, _, _ := strings.Cut(ov.UnitID, "/")
-			if inRun[doc] {
-				errs = append(errs, fmt.Errorf("classify: %s entry %d: no unit %q: check the id against commitments.unit_id", OverridesPath, i+1, ov.UnitID))
-			}
+			errs = append(errs, fmt.Errorf("classify: %s entry %d: no unit %q in %s: check the id against commitments.unit_id", OverridesPath, i+1, ov.UnitID, d.Source.ID))
 			continue
 		}
 		if ov.IsCommitment != nil {

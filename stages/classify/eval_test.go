@@ -64,7 +64,7 @@ func predictions(t *testing.T) map[string]schemas.Commitment {
 	t.Helper()
 	st, err := pipeline.Run(context.Background(), pipeline.Options{
 		Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "align",
-		Release: release.Options{Output: t.TempDir(), Version: "0.1.0"},
+		Release: release.Options{Output: t.TempDir(), Version: "0.1.0"}, NoWorkFiles: true,
 	})
 	if err != nil {
 		t.Fatal(err)

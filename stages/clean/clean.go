@@ -27,9 +27,10 @@ type Stage struct{}
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "clean" }
 
-// Run cleans each document and counts each removal by action.
-func (Stage) Run(ctx context.Context, st *schemas.State) error {
-	return st.EachDoc("clean", func(d *schemas.Document, t *schemas.Tally) error {
+// Prepare returns the function that cleans one document and counts each
+// removal by action.
+func (Stage) Prepare(context.Context, *schemas.State) (schemas.DocFunc, error) {
+	return func(d *schemas.Document, t *schemas.Tally) error {
 		out, err := Document(*d)
 		if err != nil {
 			return err
@@ -39,7 +40,7 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 		}
 		*d = out
 		return nil
-	})
+	}, nil
 }
 
 // Actions of the clean rules, as recorded in schemas.Removal.Action.

@@ -151,7 +151,7 @@ func TestDocumentErrors(t *testing.T) {
 func TestStageCountsAndIsolation(t *testing.T) {
 	st := &schemas.State{Docs: []schemas.Document{doc("Share:\n正文。", rowRules), doc("", rowRules)}}
 	st.Docs[1].Source.ID = "broken-doc"
-	if err := (Stage{}).Run(context.Background(), st); err == nil {
+	if err := schemas.RunAll(context.Background(), st, Stage{}); err == nil {
 		t.Fatal("Run = nil; want the empty document's error")
 	}
 	if len(st.Docs) != 1 || st.Docs[0].Text != "正文。" || len(st.Failures) != 1 || st.Failures[0].DocID != "broken-doc" {

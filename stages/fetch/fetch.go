@@ -9,8 +9,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -22,9 +24,11 @@ type Stage struct{ Options Options }
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "fetch" }
 
-// Run loads the manifest from st.Sources and one document per source.
-// A snapshot that is missing or does not match its pin fails that document
-// only; a bad manifest fails the run.
+// Run loads the manifest from st.Sources and one document per source, and
+// verifies every snapshot against its pin, keeping only its size: Load
+// reads a document's bytes when the runner gets to it, so the corpus is
+// never held in memory. A snapshot that is missing or does not match its
+// pin fails that document only; a bad manifest fails the run.
 func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	m, err := LoadManifest(st.Sources, st.ManifestPath)
 	if err != nil {
@@ -64,21 +68,68 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		if missing := Unrecorded(d.Source); len(missing) > 0 {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("fetch: sources.yaml: %s not recorded for this source: fill them in from the publication before releasing it", strings.Join(missing, ", ")))
 		}
-		raw, err := Snapshot(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
+		n, err := Verify(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
 		if err != nil {
 			return err
 		}
-		d.Raw = raw
-		d.RawBytes = int64(len(raw))
-		t.Count("fetch.bytes", len(raw))
+		d.RawBytes = n
+		t.Count("fetch.bytes", int(n))
 		if d.Source.SnapshotEn != "" {
-			if d.RawEn, err = Snapshot(st.Sources, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
+			if n, err = Verify(st.Sources, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
 				return err
 			}
-			t.Count("fetch.bytes", len(d.RawEn))
+			t.Count("fetch.bytes", int(n))
 		}
 		return nil
 	})
+}
+
+// Load reads a fetched document's snapshots, verified against their pins
+// again: a file changed since the run began fails the document rather than
+// slipping into the release.
+func Load(fsys fs.FS, d *schemas.Document) error {
+	raw, err := Snapshot(fsys, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
+	if err != nil {
+		return err
+	}
+	d.Raw, d.RawBytes = raw, int64(len(raw))
+	if d.Source.SnapshotEn != "" {
+		if d.RawEn, err = Snapshot(fsys, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<16); return &b }}
+
+// Verify checks a snapshot of source id against its pin without holding
+// it in memory, and returns its size.
+func Verify(fsys fs.FS, id, path, pin string) (int64, error) {
+	f, err := fsys.Open(path)
+	if err != nil {
+		return 0, unreadable(id, path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(h, struct{ io.Reader }{f}, *buf)
+	if err != nil {
+		return 0, unreadable(id, path, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != pin {
+		return 0, mismatch(id, path, got, pin)
+	}
+	return n, nil
+}
+
+func unreadable(id, path string, err error) error {
+	return fmt.Errorf("fetch: %s: snapshot %s cannot be read (%v): restore it from the repository or fix the path in sources.yaml", id, path, err)
+}
+
+func mismatch(id, path, got, pin string) error {
+	return fmt.Errorf("fetch: %s: snapshot %s has sha256 %s but sources.yaml pins %s: restore the snapshot (git checkout sources/snapshots), or if the new bytes are intended, update the pin in sources.yaml", id, path, got, pin)
 }
 
 func describe(id string, r Result) string {
@@ -97,11 +148,11 @@ func describe(id string, r Result) string {
 func Snapshot(fsys fs.FS, id, path, pin string) ([]byte, error) {
 	raw, err := fs.ReadFile(fsys, path)
 	if err != nil {
-		return nil, fmt.Errorf("fetch: %s: snapshot %s cannot be read (%v): restore it from the repository or fix the path in sources.yaml", id, path, err)
+		return nil, unreadable(id, path, err)
 	}
 	sum := sha256.Sum256(raw)
 	if got := hex.EncodeToString(sum[:]); got != pin {
-		return nil, fmt.Errorf("fetch: %s: snapshot %s has sha256 %s but sources.yaml pins %s: restore the snapshot (git checkout sources/snapshots), or if the new bytes are intended, update the pin in sources.yaml", id, path, got, pin)
+		return nil, mismatch(id, path, got, pin)
 	}
 	return raw, nil
 }

@@ -74,8 +74,16 @@ func TestRun(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "bad: snapshot snapshots/b.txt has sha256 "+helloSHA+" but sources.yaml pins "+strings.Repeat("0", 64)) {
 		t.Fatalf("Run = %v; want the bad snapshot's hash mismatch with both hashes", err)
 	}
-	if len(st.Docs) != 1 || string(st.Docs[0].Raw) != "hello\n" || st.Docs[0].RawBytes != 6 || st.Dataset.Name != "test" {
-		t.Errorf("docs = %d, dataset %q; want the good one read", len(st.Docs), st.Dataset.Name)
+	if len(st.Docs) != 1 || st.Docs[0].Raw != nil || st.Docs[0].RawBytes != 6 || st.Dataset.Name != "test" {
+		t.Fatalf("docs = %d, dataset %q; want the good one verified, its bytes not held", len(st.Docs), st.Dataset.Name)
+	}
+	if err := Load(fsys, &st.Docs[0]); err != nil || string(st.Docs[0].Raw) != "hello\n" {
+		t.Errorf("Load = %v, %q; want the good one read", err, st.Docs[0].Raw)
+	}
+	// A snapshot changed after fetch verified it is refused when read.
+	fsys["snapshots/a.txt"] = &fstest.MapFile{Data: []byte("hello!\n")}
+	if err := Load(fsys, &st.Docs[0]); err == nil || !strings.Contains(err.Error(), "pins "+helloSHA) {
+		t.Errorf("Load of a snapshot changed since fetch = %v; want the pin mismatch", err)
 	}
 	fsys["snapshots/a.txt"] = nil
 	delete(fsys, "snapshots/a.txt")

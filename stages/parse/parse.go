@@ -28,15 +28,16 @@ type Stage struct{}
 // Name implements the pipeline's stage contract.
 func (Stage) Name() string { return "parse" }
 
-// Run parses each document and counts clauses by kind. The curated
-// glossary helps pair the lines of sources with separate texts.
-func (Stage) Run(ctx context.Context, st *schemas.State) error {
+// Prepare loads the curated glossary (it helps pair the lines of sources
+// with separate texts) and returns the function that parses one document
+// and counts its clauses by kind.
+func (Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc, error) {
 	terms, err := anchors.Load(st.Sources)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	g := anchors.NewGlossary(terms)
-	return st.EachDoc("parse", func(d *schemas.Document, t *schemas.Tally) error {
+	return func(d *schemas.Document, t *schemas.Tally) error {
 		out, err := Document(*d, g)
 		if err != nil {
 			return err
@@ -46,7 +47,7 @@ func (Stage) Run(ctx context.Context, st *schemas.State) error {
 		}
 		*d = out
 		return nil
-	})
+	}, nil
 }
 
 // Document parses one cleaned document into clauses with the embedded

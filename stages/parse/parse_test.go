@@ -209,7 +209,7 @@ func TestDocumentErrors(t *testing.T) {
 
 func TestStageSkipsFailedDocOnly(t *testing.T) {
 	st := &schemas.State{Docs: []schemas.Document{doc("markdown-zh", markdown, "article", "section"), doc("nope", "x", "a")}}
-	if err := (Stage{}).Run(context.Background(), st); err == nil {
+	if err := schemas.RunAll(context.Background(), st, Stage{}); err == nil {
 		t.Fatal("Run = nil; want the bad layout's error")
 	}
 	if len(st.Docs) != 1 || len(st.Failures) != 1 || st.Counts["parse.item"] != 5 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"testing"
 	"unicode/utf8"
 
@@ -70,4 +71,31 @@ func FuzzWriters(f *testing.F) {
 
 func csvText(s string) string {
 	return string(bytes.ReplaceAll([]byte(s), []byte("\r\n"), []byte("\n")))
+}
+
+// FuzzAppendJSON: the JSON Lines writer's encoder writes, for any string and
+// number, the bytes encoding/json writes with HTML escaping off.
+func FuzzAppendJSON(f *testing.F) {
+	for _, s := range []string{"", "《公约》 & <b>", "\"\\\n\r\t\b\f\x00\x1f\x7f", "\u2028\u2029", "\xff\xfe bad", "é\u0301"} {
+		f.Add(s, 0.5)
+	}
+	f.Add("", 1e-7)
+	f.Add("", 1e21)
+	f.Add("", -123456.789)
+	f.Fuzz(func(t *testing.T, s string, x float64) {
+		for _, v := range []any{s, []string{s, s + "x"}, x, int64(len(s)), nil, true} {
+			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				continue
+			}
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			if got := appendJSON(nil, v); !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
+				t.Fatalf("appendJSON(%#v) = %s; encoding/json writes %s", v, got, want.Bytes())
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -79,46 +80,6 @@ func lock(parent string) (unlock func(), cleared int, err error) {
 	return func() { os.Remove(path); syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, cleared, nil
 }
 
-// stage writes files (name → bytes) into a new hidden staging folder next to
-// final, syncing each file, and returns the folder.
-func stage(final string, files map[string][]byte) (string, error) {
-	parent := filepath.Dir(final)
-	dir, err := os.MkdirTemp(parent, ".staging-"+filepath.Base(final)+"-")
-	if err != nil {
-		return "", fmt.Errorf("release: create staging folder in %s: %w: check permissions or free disk space", parent, err)
-	}
-	for _, name := range sortedKeys(files) {
-		if err := writeSynced(filepath.Join(dir, name), files[name]); err != nil {
-			os.RemoveAll(dir)
-			return "", fmt.Errorf("release: write %s: %w: check free disk space and permissions; nothing was published", name, err)
-		}
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("release: %w", err)
-	}
-	return dir, nil
-}
-
-func writeSynced(path string, data []byte) error {
-	f, err := createFile(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if s, ok := f.(interface{ Sync() error }); ok {
-		if err := s.Sync(); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	time.Sleep(writeDelay)
-	return f.Close()
-}
-
 // publish moves a complete staging folder to final in one rename. If final
 // exists, it is left untouched: identical contents make the run a no-op,
 // different contents are an error asking for a new version.
@@ -146,27 +107,86 @@ func publish(staging, final string) (Outcome, error) {
 	return Written, nil
 }
 
-// differsFrom names the first file of a rendered release that is not in
-// folder dir with the same bytes, or a file of dir the release does not
-// have; "" when they are the same. It only reads.
-func differsFrom(files map[string][]byte, dir string) (string, error) {
-	have, err := listFiles(dir)
+// comparison checks a release, as it is written, against a published
+// folder, reading each file alongside: nothing is written or held.
+type comparison struct {
+	dir  string
+	made map[string]bool
+	diff []string // files that differ, in the order found
+	err  error
+}
+
+func (c *comparison) create(name string) (io.WriteCloser, error) {
+	c.made[name] = true
+	f, err := os.Open(filepath.Join(c.dir, filepath.FromSlash(name)))
+	if err != nil {
+		c.diff = append(c.diff, name)
+		return nopWriteCloser{}, nil
+	}
+	return &compareFile{c: c, name: name, f: f, r: bufio.NewReaderSize(f, 1<<16)}, nil
+}
+
+// result names the first file that differs, or a file of the folder the
+// release does not have; "" when they are the same.
+func (c *comparison) result() (string, error) {
+	if c.err != nil {
+		return "", c.err
+	}
+	have, err := listFiles(c.dir)
 	if err != nil {
 		return "", err
 	}
 	for _, n := range have {
-		if _, ok := files[n]; !ok {
+		if !c.made[n] {
 			return n, nil
 		}
 	}
-	for _, n := range sortedKeys(files) {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
-		if err != nil || !bytes.Equal(b, files[n]) {
-			return n, nil
-		}
+	if len(c.diff) > 0 {
+		sort.Strings(c.diff)
+		return c.diff[0], nil
 	}
 	return "", nil
 }
+
+type compareFile struct {
+	c      *comparison
+	name   string
+	f      *os.File
+	r      *bufio.Reader
+	buf    []byte
+	differ bool
+}
+
+func (w *compareFile) Write(p []byte) (int, error) {
+	if w.differ {
+		return len(p), nil
+	}
+	if cap(w.buf) < len(p) {
+		w.buf = make([]byte, len(p))
+	}
+	b := w.buf[:len(p)]
+	if _, err := io.ReadFull(w.r, b); err != nil || !bytes.Equal(b, p) {
+		w.differ = true
+	}
+	return len(p), nil
+}
+
+func (w *compareFile) Close() error {
+	if !w.differ {
+		if _, err := w.r.ReadByte(); err != io.EOF {
+			w.differ = true // the published file is longer
+		}
+	}
+	if w.differ {
+		w.c.diff = append(w.c.diff, w.name)
+	}
+	return w.f.Close()
+}
+
+type nopWriteCloser struct{}
+
+func (nopWriteCloser) Write(p []byte) (int, error) { return len(p), nil }
+func (nopWriteCloser) Close() error                { return nil }
 
 // firstDifference names the first file that differs between two folders,
 // or returns "" when they hold the same files with the same bytes.

@@ -15,12 +15,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
+	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -57,56 +62,159 @@ const ChangelogPath = "CHANGELOG.md"
 // Dir is where a version is published.
 func Dir(output, version string) string { return filepath.Join(output, "releases", version) }
 
-// Run renders the release in memory, stages it and publishes it.
+// Run releases the documents st holds in memory (tests and tools); the
+// runner streams documents through Open, Add and Publish instead.
 func (s Stage) Run(ctx context.Context, st *schemas.State) error {
+	w, err := s.Open(st)
+	if err != nil {
+		return err
+	}
+	for _, d := range st.Docs {
+		if err := ctx.Err(); err != nil {
+			w.Abort()
+			return err
+		}
+		if err := w.Add(d); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Publish(st)
+}
+
+// Open starts the release of a run: it checks the changelog, takes the
+// lock on the releases folder, clears staging folders killed runs left, and
+// returns a Writer that writes into a new hidden staging folder as the
+// runner hands it documents. Publish or Abort ends it.
+func (s Stage) Open(st *schemas.State) (*Writer, error) {
 	changelog, err := CheckChangelog(st.Sources, s.Options.Version)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	files, err := Build(st.Dataset, s.Options, st.Data(), changelog)
-	if err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
+	if err := CheckVersion(s.Options.Version); err != nil {
+		return nil, err
 	}
 	final := Dir(s.Options.Output, s.Options.Version)
-	// A published version is only read: comparing it needs no lock and no
-	// staging, so a read-only release can be verified.
+	// A published version is only read: comparing with it needs no lock
+	// and no staging, so a read-only release can be verified.
 	if _, err := os.Stat(final); err == nil {
-		diff, err := differsFrom(files, final)
+		cmp := &comparison{dir: final, made: map[string]bool{}}
+		w, err := NewWriter(st.Dataset, s.Options, changelog, st.Mechanisms, st.Sectors, cmp.create)
 		if err != nil {
-			return fmt.Errorf("release: compare with existing %s: %w", final, err)
+			return nil, err
 		}
-		if diff != "" {
-			return fmt.Errorf("release: %s already exists and %s differs: %w; published releases are never modified: bump the version (--version or POLICYLEDGER_VERSION), or delete that folder if it was never published", final, diff, ErrVersionExists)
-		}
-		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", s.Options.Version, Unchanged, final))
-		return nil
+		w.final, w.compare = final, cmp
+		return w, nil
 	}
+	created := fsx.FirstMissing(filepath.Dir(final))
 	unlock, cleared, err := lock(filepath.Dir(final))
 	if err != nil {
-		return err
+		fsx.RemoveEmpty(created, filepath.Dir(final))
+		return nil, err
 	}
-	defer unlock()
 	if cleared > 0 {
 		st.Notes = append(st.Notes, fmt.Sprintf("release: removed %d staging folder(s) left by an interrupted run", cleared))
 	}
-	staging, err := stage(final, files)
+	staging, err := os.MkdirTemp(filepath.Dir(final), ".staging-"+filepath.Base(final)+"-")
+	if err != nil {
+		unlock()
+		fsx.RemoveEmpty(created, filepath.Dir(final))
+		return nil, fmt.Errorf("release: create staging folder in %s: %w: check permissions or free disk space", filepath.Dir(final), err)
+	}
+	create := func(name string) (io.WriteCloser, error) {
+		f, err := createFile(filepath.Join(staging, name))
+		if err != nil {
+			return nil, fmt.Errorf("release: write %s: %w: check free disk space and permissions; nothing was published", name, err)
+		}
+		return syncedFile{f}, nil
+	}
+	w, err := NewWriter(st.Dataset, s.Options, changelog, st.Mechanisms, st.Sectors, create)
+	if err != nil {
+		os.RemoveAll(staging)
+		unlock()
+		fsx.RemoveEmpty(created, filepath.Dir(final))
+		return nil, err
+	}
+	w.staging, w.final, w.unlock, w.created = staging, final, unlock, created
+	return w, nil
+}
+
+// Publish finishes the staged files and publishes them by one rename. If
+// the version folder exists, it is only compared: identical bytes make the
+// run a no-op, different bytes are refused (a published version is never
+// modified).
+func (w *Writer) Publish(st *schemas.State) error {
+	defer w.Abort() // after a successful rename there is nothing left to remove
+	if err := w.Finish(); err != nil {
+		return err
+	}
+	if w.compare != nil {
+		diff, err := w.compare.result()
+		if err != nil {
+			return fmt.Errorf("release: compare with existing %s: %w", w.final, err)
+		}
+		if diff != "" {
+			return fmt.Errorf("release: %s already exists and %s differs: %w; published releases are never modified: bump the version (--version or POLICYLEDGER_VERSION), or delete that folder if it was never published", w.final, diff, ErrVersionExists)
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", w.opt.Version, Unchanged, w.final))
+		return nil
+	}
+	if err := os.Chmod(w.staging, 0o755); err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	outcome, err := publish(w.staging, w.final)
 	if err != nil {
 		return err
 	}
-	outcome, err := publish(staging, final)
-	if err != nil {
-		return err
+	var total int64
+	for _, fi := range w.info {
+		total += fi.bytes
 	}
-	var total int
-	for _, b := range files {
-		total += len(b)
+	switch outcome {
+	case Unchanged:
+		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", w.opt.Version, Unchanged, w.final))
+	default:
+		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes)", w.opt.Version, outcome, w.final, len(w.info), total))
 	}
-	st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes)", s.Options.Version, outcome, final, len(files), total))
-	st.Count("release.files", len(files))
+	st.Count("release.files", len(w.info))
 	return nil
+}
+
+// Abort removes the staging folder and releases the lock; nothing is
+// published. It is safe to call more than once.
+func (w *Writer) Abort() {
+	for _, f := range w.files {
+		if f.out != nil {
+			f.out.w.Close()
+		}
+	}
+	if w.staging != "" {
+		os.RemoveAll(w.staging)
+		w.staging = ""
+	}
+	if w.unlock != nil {
+		w.unlock()
+		w.unlock = nil
+		// Folders this release created stay only if it was published.
+		if _, err := os.Stat(w.final); err != nil {
+			fsx.RemoveEmpty(w.created, filepath.Dir(w.final))
+		}
+	}
+}
+
+// syncedFile syncs a staged file to disk before closing it, so that the
+// rename publishes complete files.
+type syncedFile struct{ io.WriteCloser }
+
+func (f syncedFile) Close() error {
+	if s, ok := f.WriteCloser.(interface{ Sync() error }); ok {
+		if err := s.Sync(); err != nil {
+			f.WriteCloser.Close()
+			return err
+		}
+	}
+	time.Sleep(writeDelay)
+	return f.WriteCloser.Close()
 }
 
 // CheckChangelog reads the dataset changelog from the sources folder and
@@ -131,57 +239,254 @@ func CheckVersion(v string) error {
 	return nil
 }
 
-// Build renders every file of a release. It is pure: the same inputs give
-// the same bytes.
-func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte) (map[string][]byte, error) {
-	docs := data.Docs
+// Writer renders a release one document at a time: each table with rows
+// per document gets the document's rows as it arrives, in every format at
+// once, hashed while written; Finish adds the run-level tables,
+// datapackage.json, the data card, the changelog and SHA256SUMS.
+type Writer struct {
+	ds         schemas.Dataset
+	opt        Options
+	changelog  []byte
+	mechanisms []schemas.Mechanism
+	sectors    []schemas.Sector
+	create     func(name string) (io.WriteCloser, error)
+	files      []*tableFile // the tables with rows per document, in every format
+	totals     schemas.Totals
+	docs       []schemas.Summary
+	rowCounts  map[string]int
+	info       map[string]fileInfo
+	extra      []string
+	// Set by Stage.Open: where the files go and where they are published,
+	// or the published version they are compared with.
+	staging, final string
+	unlock         func()
+	created        string // the outermost folder Open created
+	compare        *comparison
+}
+
+// tableFile is one table in one format being written.
+type tableFile struct {
+	name  string
+	table schemas.Table
+	tw    TableWriter
+	out   *hashed
+}
+
+// hashed passes bytes to a file and counts and hashes them on the way.
+type hashed struct {
+	w   io.WriteCloser
+	h   hash.Hash
+	n   int64
+	err error // the first write error: the disk, not the rows
+}
+
+func (h *hashed) Write(p []byte) (int, error) {
+	h.h.Write(p)
+	h.n += int64(len(p))
+	n, err := h.w.Write(p)
+	if err != nil && h.err == nil {
+		h.err = err
+	}
+	return n, err
+}
+
+// failed says what went wrong writing f: the disk, or the rows.
+func (f *tableFile) failed(err error) error {
+	if f.out != nil && f.out.err != nil {
+		return fmt.Errorf("release: write %s: %w: check free disk space and permissions; nothing was published", f.name, f.out.err)
+	}
+	return err
+}
+
+func (h *hashed) info() fileInfo {
+	return fileInfo{bytes: h.n, hash: hex.EncodeToString(h.h.Sum(nil))}
+}
+
+// NewWriter starts a release whose files create opens. Mechanisms and
+// sectors are the registries the run-level tables list.
+func NewWriter(ds schemas.Dataset, opt Options, changelog []byte, mechanisms []schemas.Mechanism, sectors []schemas.Sector, create func(name string) (io.WriteCloser, error)) (*Writer, error) {
 	if err := CheckVersion(opt.Version); err != nil {
 		return nil, err
 	}
 	if !bytes.Contains(changelog, []byte("## "+opt.Version)) {
 		return nil, fmt.Errorf("release: %s has no \"## %s\" entry: say what changed in this version before releasing it", ChangelogPath, opt.Version)
 	}
-	files := map[string][]byte{}
-	info := map[string]fileInfo{}
-	rowCounts := map[string]int{}
-	put := func(name string, b []byte) {
-		files[name] = b
-		sum := sha256.Sum256(b)
-		info[name] = fileInfo{bytes: int64(len(b)), hash: hex.EncodeToString(sum[:])}
+	w := &Writer{ds: ds, opt: opt, changelog: changelog, mechanisms: mechanisms, sectors: sectors, create: create,
+		rowCounts: map[string]int{}, info: map[string]fileInfo{}}
+	if opt.CSVBOM {
+		w.extra = append(w.extra, "The `*.excel.csv` files are the same CSV with a UTF-8 byte-order mark and CRLF line ends, for spreadsheet programs; they are not listed in datapackage.json.")
 	}
-	var extra []string
-	// Every table in every format it is released in.
 	for _, t := range schemas.Tables() {
-		rows := t.Rows(data)
-		rowCounts[t.Name] = len(rows)
-		for _, f := range Formats {
-			if !t.In(f.Name) || f.Enabled != nil && !f.Enabled(opt) {
-				continue
-			}
-			var buf bytes.Buffer
-			if err := f.Write(&buf, t, rows); err != nil {
-				return nil, err
-			}
-			put(t.Name+f.Suffix, buf.Bytes())
+		if t.RunLevel {
+			continue
+		}
+		w.rowCounts[t.Name] = 0
+		tfs, err := w.open(t)
+		if err != nil {
+			w.closeFiles()
+			return nil, err
+		}
+		w.files = append(w.files, tfs...)
+	}
+	return w, nil
+}
+
+// open starts t's files in every format it is released in.
+func (w *Writer) open(t schemas.Table) ([]*tableFile, error) {
+	var out []*tableFile
+	for _, f := range Formats {
+		if !t.In(f.Name) || f.Enabled != nil && !f.Enabled(w.opt) {
+			continue
+		}
+		name := t.Name + f.Suffix
+		fw, err := w.create(name)
+		if err != nil {
+			return out, err
+		}
+		tf := &tableFile{name: name, table: t, out: &hashed{w: fw, h: sha256.New()}}
+		out = append(out, tf)
+		if tf.tw, err = f.New(tf.out, t); err != nil {
+			return out, err
 		}
 	}
-	if opt.CSVBOM {
-		extra = append(extra, "The `*.excel.csv` files are the same CSV with a UTF-8 byte-order mark and CRLF line ends, for spreadsheet programs; they are not listed in datapackage.json.")
+	return out, nil
+}
+
+func (w *Writer) closeFiles() {
+	for _, f := range w.files {
+		f.out.w.Close()
 	}
-	dp, err := DataPackage(ds, opt.Version, docs, info)
+}
+
+// Add writes one document's rows. Documents must come in manifest order.
+func (w *Writer) Add(d schemas.Document) error {
+	data := schemas.Data{Docs: []schemas.Document{d}}
+	var table string
+	var rows [][]any
+	for _, f := range w.files {
+		if f.table.Name != table {
+			table, rows = f.table.Name, f.table.Rows(data)
+			w.rowCounts[table] += len(rows)
+		}
+		if err := f.tw.Write(rows); err != nil {
+			return f.failed(err)
+		}
+	}
+	w.totals.Add(d)
+	w.docs = append(w.docs, schemas.Summarize(d))
+	return nil
+}
+
+// Finish closes the per-document tables and writes the run-level tables,
+// datapackage.json, CHANGELOG.md, the data card and SHA256SUMS.
+func (w *Writer) Finish() error {
+	for _, f := range w.files {
+		if err := f.tw.Close(); err != nil {
+			return f.failed(err)
+		}
+		w.info[f.name] = f.out.info()
+		err := f.out.w.Close()
+		f.out = nil
+		if err != nil {
+			return fmt.Errorf("release: write %s: %w: check free disk space; nothing was published", f.name, err)
+		}
+	}
+	w.files = nil
+	data := schemas.Data{Mechanisms: w.mechanisms, Sectors: w.sectors, Totals: &w.totals}
+	for _, t := range schemas.Tables() {
+		if !t.RunLevel {
+			continue
+		}
+		rows := t.Rows(data)
+		w.rowCounts[t.Name] = len(rows)
+		tfs, err := w.open(t)
+		w.files = tfs
+		if err != nil {
+			return err
+		}
+		for _, f := range tfs {
+			err := f.tw.Write(rows)
+			if err == nil {
+				err = f.tw.Close()
+			}
+			err = f.failed(err)
+			w.info[f.name] = f.out.info()
+			if cerr := f.out.w.Close(); err == nil {
+				err = cerr
+			}
+			f.out = nil
+			if err != nil {
+				return err
+			}
+		}
+		w.files = nil
+	}
+	dp, err := DataPackage(w.ds, w.opt.Version, w.docs, w.info)
 	if err != nil {
-		return nil, fmt.Errorf("release: datapackage.json: %w", err)
+		return fmt.Errorf("release: datapackage.json: %w", err)
 	}
-	tableFiles := map[string]fileInfo{}
-	for k, v := range info {
-		tableFiles[k] = v
+	tableFiles := maps.Clone(w.info)
+	if err := w.put("datapackage.json", dp); err != nil {
+		return err
 	}
-	put("datapackage.json", dp)
-	put("CHANGELOG.md", changelog)
-	put("README.md", []byte(card(ds, opt, docs, tableFiles, rowCounts, extra)))
-	files["SHA256SUMS"] = sums(info)
+	if err := w.put("CHANGELOG.md", w.changelog); err != nil {
+		return err
+	}
+	if err := w.put("README.md", []byte(card(w.ds, w.opt, w.docs, tableFiles, w.rowCounts, w.extra))); err != nil {
+		return err
+	}
+	return w.put("SHA256SUMS", sums(w.info))
+}
+
+// put writes a whole file.
+func (w *Writer) put(name string, b []byte) error {
+	f, err := w.create(name)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("release: write %s: %w: check free disk space; nothing was published", name, err)
+	}
+	sum := sha256.Sum256(b)
+	w.info[name] = fileInfo{bytes: int64(len(b)), hash: hex.EncodeToString(sum[:])}
+	return nil
+}
+
+// Build renders every file of a release in memory, from documents already
+// in memory (tests and tools). It is pure: the same inputs give the same
+// bytes, the same as a run writes.
+func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte) (map[string][]byte, error) {
+	bufs := map[string]*bytes.Buffer{}
+	w, err := NewWriter(ds, opt, changelog, data.Mechanisms, data.Sectors, func(name string) (io.WriteCloser, error) {
+		b := &bytes.Buffer{}
+		bufs[name] = b
+		return nopCloser{b}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range data.Docs {
+		if err := w.Add(d); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Finish(); err != nil {
+		return nil, err
+	}
+	files := make(map[string][]byte, len(bufs))
+	for name, b := range bufs {
+		files[name] = b.Bytes()
+	}
 	return files, nil
 }
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
 
 // sums renders SHA256SUMS in the format sha256sum -c reads.
 func sums(info map[string]fileInfo) []byte {

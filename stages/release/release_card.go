@@ -34,20 +34,14 @@ func SchemaReference(heading string) string {
 // card renders the release's README.md: what the data is, what is in the
 // folder, how it was made, its fields, known limitations, how to load it and
 // how to cite it. Everything in it comes from the run's inputs.
-func card(ds schemas.Dataset, opt Options, docs []schemas.Document, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
+func card(ds schemas.Dataset, opt Options, docs []schemas.Summary, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
 	version := opt.Version
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s — version %s\n\n%s\n\n", ds.Title, version, ds.Description)
 
 	b.WriteString("## Documents\n\n| doc_id | title | languages | clauses | sentences | commitments | truncated |\n|---|---|---|---|---|---|---|\n")
 	for _, d := range docs {
-		n := 0
-		for _, c := range d.Commitments {
-			if c.IsCommitment {
-				n++
-			}
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %d | %d | %t |\n", d.Source.ID, sourceTitle(d.Source), strings.Join(d.Source.Languages, ", "), len(d.Clauses), len(d.Sentences), n, d.Truncated)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %d | %d | %t |\n", d.Source.ID, sourceTitle(d.Source), strings.Join(d.Source.Languages, ", "), d.Clauses, d.Sentences, d.Commitments, d.Truncated)
 	}
 
 	b.WriteString("\n## Files\n\nEvery table comes in three formats with the same columns and rows: Parquet (zstd, typed, lists as LIST), CSV (RFC 4180, UTF-8, `\\n` line ends, header row, nulls as empty fields, lists as JSON arrays) and JSON Lines (one object per row, explicit nulls).\n\n| file | rows | bytes | sha256 |\n|---|---|---|---|\n")

@@ -100,7 +100,7 @@ type reference struct {
 
 // DataPackage renders datapackage.json (Frictionless Tabular Data Package)
 // for the tables in every format, given each written file's size and hash.
-func DataPackage(ds schemas.Dataset, version string, docs []schemas.Document, files map[string]fileInfo) ([]byte, error) {
+func DataPackage(ds schemas.Dataset, version string, docs []schemas.Summary, files map[string]fileInfo) ([]byte, error) {
 	p := packageJSON{
 		Profile:     "tabular-data-package",
 		Name:        ds.Name,

@@ -23,7 +23,7 @@ import (
 const CreatedBy = "policyledger"
 
 // parquetProperties are the fixed writer settings: zstd, column statistics,
-// dictionary encoding, one row group (the tables are small), Parquet 2.6.
+// dictionary encoding, Parquet 2.6.
 //
 // The dictionary page limit is set far above any column's dictionary: a
 // column whose dictionary outgrows the limit falls back to plain encoding,
@@ -43,50 +43,132 @@ func parquetProperties() *parquet.WriterProperties {
 	)
 }
 
-// WriteParquet writes rows of t as one Parquet file. It writes columns with
-// parquet's own column writers (not through Arrow records: pqarrow pulls in
-// Arrow Flight, and with it gRPC and protobuf, which a release does not
-// need) and stores t's Arrow schema in the footer as ARROW:schema, as Arrow
-// writers do, so Arrow readers also see the column descriptions.
-func WriteParquet(w io.Writer, t schemas.Table, rows [][]any) error {
-	for r, row := range rows {
-		if err := t.CheckRow(row); err != nil {
-			return fmt.Errorf("release: %s row %d: %w", t.Name, r+1, err)
-		}
-	}
+// Row groups are cut at document boundaries once the values buffered for
+// one reach rowGroupBytes (or rowGroupRows rows): the writer then holds at
+// most one row group per table, whatever the number of documents, and
+// where groups end depends only on the rows, so the bytes do too.
+var (
+	rowGroupBytes = 16 << 20 // a variable so that tests can cut groups small
+	rowGroupRows  = 1 << 20
+)
+
+// parquetWriter writes a table as Parquet, one row group at a time. It
+// writes columns with parquet's own column writers (not through Arrow
+// records: pqarrow pulls in Arrow Flight, and with it gRPC and protobuf,
+// which a release does not need) and stores t's Arrow schema in the footer
+// as ARROW:schema, as Arrow writers do, so Arrow readers also see the
+// column descriptions.
+type parquetWriter struct {
+	t     schemas.Table
+	fw    *file.Writer
+	rows  [][]any
+	bytes int
+	seen  int
+}
+
+// NewParquet starts a Parquet file of t on w.
+func NewParquet(w io.Writer, t schemas.Table) (TableWriter, error) {
 	root, err := parquetSchema(t)
 	if err != nil {
-		return fmt.Errorf("release: %s.parquet: %w", t.Name, err)
+		return nil, fmt.Errorf("release: %s.parquet: %w", t.Name, err)
 	}
 	meta := metadata.NewKeyValueMetadata()
 	if err := meta.Append("ARROW:schema", arrowSchema(t)); err != nil {
-		return err
+		return nil, err
 	}
 	fw := file.NewParquetWriter(w, root, file.WithWriterProps(parquetProperties()), file.WithWriteMetadata(meta))
-	rgw := fw.AppendRowGroup()
-	for i, f := range t.Fields {
+	return &parquetWriter{t: t, fw: fw}, nil
+}
+
+// Write buffers one document's rows, and writes the row group when it is
+// full.
+func (p *parquetWriter) Write(rows [][]any) error {
+	for _, row := range rows {
+		p.seen++
+		if err := p.t.CheckRow(row); err != nil {
+			return fmt.Errorf("release: %s row %d: %w", p.t.Name, p.seen, err)
+		}
+		for _, v := range row {
+			switch x := v.(type) {
+			case string:
+				p.bytes += len(x)
+			case []string:
+				for _, s := range x {
+					p.bytes += len(s)
+				}
+			default:
+				p.bytes += 8
+			}
+		}
+	}
+	p.rows = append(p.rows, rows...)
+	if p.bytes >= rowGroupBytes || len(p.rows) >= rowGroupRows {
+		return p.flush()
+	}
+	return nil
+}
+
+func (p *parquetWriter) flush() error {
+	if len(p.rows) == 0 {
+		return nil
+	}
+	rgw := p.fw.AppendRowGroup()
+	for i, f := range p.t.Fields {
 		cw, err := rgw.NextColumn()
+		if err == nil {
+			err = writeColumn(cw, f, p.rows, i)
+		}
+		if err == nil {
+			err = cw.Close()
+		}
 		if err != nil {
-			fw.Close()
-			return fmt.Errorf("release: %s.parquet column %s: %w", t.Name, f.Name, err)
-		}
-		if err := writeColumn(cw, f, rows, i); err != nil {
-			fw.Close()
-			return fmt.Errorf("release: %s.parquet column %s: %w", t.Name, f.Name, err)
-		}
-		if err := cw.Close(); err != nil {
-			fw.Close()
-			return fmt.Errorf("release: %s.parquet column %s: %w", t.Name, f.Name, err)
+			return fmt.Errorf("release: %s.parquet column %s: %w", p.t.Name, f.Name, err)
 		}
 	}
 	if err := rgw.Close(); err != nil {
-		fw.Close()
-		return fmt.Errorf("release: %s.parquet: %w", t.Name, err)
+		return fmt.Errorf("release: %s.parquet: %w", p.t.Name, err)
 	}
-	if err := fw.Close(); err != nil {
-		return fmt.Errorf("release: %s.parquet: %w", t.Name, err)
-	}
+	clear(p.rows)
+	p.rows, p.bytes = p.rows[:0], 0
 	return nil
+}
+
+// Close writes the last row group (an empty table has one with no rows) and
+// the footer.
+func (p *parquetWriter) Close() error {
+	err := p.flush()
+	if err == nil && p.fw.NumRowGroups() == 0 {
+		rgw := p.fw.AppendRowGroup()
+		for i, f := range p.t.Fields {
+			cw, cerr := rgw.NextColumn()
+			if cerr == nil {
+				cerr = writeColumn(cw, f, nil, i)
+			}
+			if cerr == nil {
+				cerr = cw.Close()
+			}
+			if cerr != nil {
+				err = cerr
+				break
+			}
+		}
+		if err == nil {
+			err = rgw.Close()
+		}
+	}
+	if cerr := p.fw.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("release: %s.parquet: %w", p.t.Name, cerr)
+	}
+	return err
+}
+
+// WriteParquet writes rows of t as one Parquet file.
+func WriteParquet(w io.Writer, t schemas.Table, rows [][]any) error {
+	tw, err := NewParquet(w, t)
+	if err != nil {
+		return err
+	}
+	return writeAll(tw, rows)
 }
 
 // parquetSchema maps t's columns to Parquet: strings as UTF-8 byte arrays,

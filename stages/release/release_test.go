@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -439,5 +440,65 @@ func TestParquetLargeDictionaryDeterministic(t *testing.T) {
 		if !bytes.Equal(first, buf.Bytes()) {
 			t.Fatalf("run %d wrote other bytes for the same rows", run)
 		}
+	}
+}
+
+// csvValue is how a CSV reader sees a row value.
+func csvValue(v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return x, nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case []string:
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(x)
+		return strings.TrimSuffix(b.String(), "\n"), err
+	}
+	return "", fmt.Errorf("no CSV form for %T", v)
+}
+
+// TestParquetRowGroups: a table written a document at a time into several
+// row groups reads back as the same rows, in order.
+func TestParquetRowGroups(t *testing.T) {
+	defer func(n int) { rowGroupBytes = n }(rowGroupBytes)
+	rowGroupBytes = 1
+	_, docs := fixture()
+	tb := schemas.Tables()[1] // clauses
+	var all [][]any
+	var buf bytes.Buffer
+	tw, err := NewParquet(&buf, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		rows := tb.Rows(schemas.Data{Docs: []schemas.Document{d}})
+		for _, row := range rows {
+			if err := tw.Write([][]any{row}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all = append(all, rows...)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.NumRowGroups(); n < 2 || n > len(all) {
+		t.Errorf("%d row groups for %d rows; want several", n, len(all))
+	}
+	if diff := cmp.Diff(all, readParquet(t, buf.Bytes(), tb)); diff != "" {
+		t.Errorf("round trip (-wrote +read):\n%s", diff)
 	}
 }

@@ -2,12 +2,12 @@ package release
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -19,102 +19,246 @@ type CSVOptions struct {
 	CRLF bool
 }
 
-// WriteCSV writes rows of t as CSV: a header of column names, one record per
-// row, nulls as empty fields, lists as JSON arrays.
-func WriteCSV(w io.Writer, t schemas.Table, rows [][]any, opt CSVOptions) error {
-	bw := bufio.NewWriter(w)
+// csvWriter writes a table as CSV: a header of column names, one record
+// per row, nulls as empty fields, lists as JSON arrays.
+type csvWriter struct {
+	t    schemas.Table
+	bw   *bufio.Writer
+	cw   *csv.Writer
+	rec  []string
+	buf  []byte
+	rows int
+}
+
+// NewCSV starts a CSV file of t on w: the header is written at once.
+func NewCSV(w io.Writer, t schemas.Table, opt CSVOptions) (TableWriter, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
 	if opt.BOM {
 		bw.WriteString("\uFEFF")
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = opt.CRLF
 	if err := cw.Write(t.Header()); err != nil {
-		return err
-	}
-	rec := make([]string, len(t.Fields))
-	for r, row := range rows {
-		if err := t.CheckRow(row); err != nil {
-			return fmt.Errorf("release: %s row %d: %w", t.Name, r+1, err)
-		}
-		for i, v := range row {
-			s, err := csvValue(v)
-			if err != nil {
-				return fmt.Errorf("release: %s row %d column %s: %w", t.Name, r+1, t.Fields[i].Name, err)
-			}
-			rec[i] = s
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-func csvValue(v any) (string, error) {
-	switch x := v.(type) {
-	case nil:
-		return "", nil
-	case string:
-		return x, nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case []string:
-		b, err := marshal(x)
-		return string(b), err
-	}
-	return "", fmt.Errorf("no CSV form for %T", v)
-}
-
-// WriteJSONL writes rows of t as JSON Lines: one object per row with keys in
-// column order and explicit nulls.
-func WriteJSONL(w io.Writer, t schemas.Table, rows [][]any) error {
-	bw := bufio.NewWriter(w)
-	names := make([][]byte, len(t.Fields))
-	for i, f := range t.Fields {
-		b, err := marshal(f.Name)
-		if err != nil {
-			return err
-		}
-		names[i] = b
-	}
-	for r, row := range rows {
-		if err := t.CheckRow(row); err != nil {
-			return fmt.Errorf("release: %s row %d: %w", t.Name, r+1, err)
-		}
-		bw.WriteByte('{')
-		for i, v := range row {
-			if i > 0 {
-				bw.WriteByte(',')
-			}
-			bw.Write(names[i])
-			bw.WriteByte(':')
-			b, err := marshal(v)
-			if err != nil {
-				return fmt.Errorf("release: %s row %d column %s: %w", t.Name, r+1, t.Fields[i].Name, err)
-			}
-			bw.Write(b)
-		}
-		bw.WriteString("}\n")
-	}
-	return bw.Flush()
-}
-
-// marshal encodes v as JSON without HTML escaping (so 《》 and & stay as
-// they are) and without a trailing newline.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return &csvWriter{t: t, bw: bw, cw: cw, rec: make([]string, len(t.Fields))}, nil
+}
+
+func (c *csvWriter) Write(rows [][]any) error {
+	for _, row := range rows {
+		c.rows++
+		if err := c.t.CheckRow(row); err != nil {
+			return fmt.Errorf("release: %s row %d: %w", c.t.Name, c.rows, err)
+		}
+		for i, v := range row {
+			switch x := v.(type) {
+			case nil:
+				c.rec[i] = ""
+			case string:
+				c.rec[i] = x
+			case int64:
+				c.rec[i] = strconv.FormatInt(x, 10)
+			case float64:
+				c.rec[i] = strconv.FormatFloat(x, 'f', -1, 64)
+			case bool:
+				c.rec[i] = strconv.FormatBool(x)
+			case []string:
+				c.buf = appendJSON(c.buf[:0], x)
+				c.rec[i] = string(c.buf)
+			default:
+				return fmt.Errorf("release: %s row %d column %s: no CSV form for %T", c.t.Name, c.rows, c.t.Fields[i].Name, v)
+			}
+		}
+		if err := c.cw.Write(c.rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *csvWriter) Close() error {
+	c.cw.Flush()
+	if err := c.cw.Error(); err != nil {
+		return err
+	}
+	return c.bw.Flush()
+}
+
+// jsonlWriter writes a table as JSON Lines: one object per row with keys in
+// column order and explicit nulls.
+type jsonlWriter struct {
+	t     schemas.Table
+	w     io.Writer
+	names [][]byte
+	line  []byte
+	rows  int
+}
+
+// NewJSONL starts a JSON Lines file of t on w.
+func NewJSONL(w io.Writer, t schemas.Table) (TableWriter, error) {
+	names := make([][]byte, len(t.Fields))
+	for i, f := range t.Fields {
+		names[i] = appendJSON(nil, f.Name)
+	}
+	return &jsonlWriter{t: t, w: bufio.NewWriterSize(w, 1<<16), names: names}, nil
+}
+
+func (j *jsonlWriter) Write(rows [][]any) error {
+	for _, row := range rows {
+		j.rows++
+		if err := j.t.CheckRow(row); err != nil {
+			return fmt.Errorf("release: %s row %d: %w", j.t.Name, j.rows, err)
+		}
+		b := append(j.line[:0], '{')
+		for i, v := range row {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				return fmt.Errorf("release: %s row %d column %s: %v has no JSON form", j.t.Name, j.rows, j.t.Fields[i].Name, f)
+			}
+			b = append(b, j.names[i]...)
+			b = append(b, ':')
+			b = appendJSON(b, v)
+		}
+		b = append(b, '}', '\n')
+		j.line = b
+		if _, err := j.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (j *jsonlWriter) Close() error { return j.w.(*bufio.Writer).Flush() }
+
+// appendJSON appends v (a row value: nil, string, int64, float64, bool or
+// []string) as JSON, byte for byte what encoding/json writes with HTML
+// escaping off: 《》 and & stay as they are, U+2028 and U+2029 are escaped,
+// and invalid UTF-8 becomes U+FFFD. FuzzAppendJSON holds it to that.
+func appendJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return appendJSONString(b, x)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		return appendJSONFloat(b, x)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case []string:
+		if x == nil {
+			return append(b, "null"...)
+		}
+		b = append(b, '[')
+		for i, s := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s)
+		}
+		return append(b, ']')
+	}
+	panic(fmt.Sprintf("release: no JSON form for %T", v))
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendJSONFloat formats like encoding/json: shortest form, exponent only
+// outside [1e-6, 1e21), and "e-07" written "e-7".
+func appendJSONFloat(b []byte, f float64) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		panic(fmt.Sprintf("release: %v has no JSON form", f))
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// WriteCSV writes rows of t as one CSV file.
+func WriteCSV(w io.Writer, t schemas.Table, rows [][]any, opt CSVOptions) error {
+	tw, err := NewCSV(w, t, opt)
+	if err != nil {
+		return err
+	}
+	return writeAll(tw, rows)
+}
+
+// WriteJSONL writes rows of t as one JSON Lines file.
+func WriteJSONL(w io.Writer, t schemas.Table, rows [][]any) error {
+	tw, err := NewJSONL(w, t)
+	if err != nil {
+		return err
+	}
+	return writeAll(tw, rows)
+}
+
+func writeAll(tw TableWriter, rows [][]any) error {
+	if err := tw.Write(rows); err != nil {
+		return err
+	}
+	return tw.Close()
 }

@@ -1,0 +1,106 @@
+package schemas
+
+import "context"
+
+// DocFunc is a stage's work on one document: it changes the document in
+// place and adds to the document's tally. It must touch nothing shared, so
+// that the runner can give documents to it in any order and side by side.
+type DocFunc func(d *Document, t *Tally) error
+
+// PerDoc is a stage as the runner sees it: Prepare does the stage's
+// run-level work once (load its rules, models and vocabularies) and returns
+// the function the runner applies to each document.
+type PerDoc interface {
+	Name() string
+	Prepare(ctx context.Context, st *State) (DocFunc, error)
+}
+
+// RunAll prepares a stage and applies it to every document in st, Jobs at a
+// time: for tests and tools that hold a whole corpus in memory. The runner
+// itself streams documents through the stages instead.
+func RunAll(ctx context.Context, st *State, s PerDoc) error {
+	fn, err := s.Prepare(ctx, st)
+	if err != nil {
+		return err
+	}
+	return st.EachDoc(s.Name(), fn)
+}
+
+// Summary is what a run keeps of a document once the writers have its
+// rows: what the run report, the data card and datapackage.json say of it.
+// Memory then grows with the number of documents by a summary each, not by
+// their text.
+type Summary struct {
+	Source         Source
+	Clauses        int
+	Headings       int
+	TextUnits      int
+	Sentences      int
+	Commitments    int // units labelled as commitments
+	Removed        []Removal
+	Truncated      bool
+	TruncationNote *string
+	Layout         string
+	LayoutReason   string
+	Warnings       []string
+	// Review holds the sentences flagged for a person's check.
+	Review []Sentence
+}
+
+// Summarize keeps what a Summary needs of d.
+func Summarize(d Document) Summary {
+	s := Summary{Source: d.Source, Clauses: len(d.Clauses), Sentences: len(d.Sentences), Removed: d.Removed,
+		Truncated: d.Truncated, TruncationNote: d.TruncationNote, Layout: d.Layout, LayoutReason: d.LayoutReason, Warnings: d.Warnings}
+	for _, c := range d.Clauses {
+		if c.IsText() {
+			s.TextUnits++
+		}
+	}
+	s.Headings = s.Clauses - s.TextUnits
+	for _, c := range d.Commitments {
+		if c.IsCommitment {
+			s.Commitments++
+		}
+	}
+	for _, snt := range d.Sentences {
+		if snt.NeedsReview {
+			s.Review = append(s.Review, snt)
+		}
+	}
+	return s
+}
+
+// Summaries summarizes documents.
+func Summaries(docs []Document) []Summary {
+	out := make([]Summary, len(docs))
+	for i, d := range docs {
+		out[i] = Summarize(d)
+	}
+	return out
+}
+
+// Totals are the run-level counts that the mechanisms and sectors tables
+// release, gathered one document at a time.
+type Totals struct {
+	MechanismUnits map[string]int64    // mechanism id → units naming it
+	MechanismDocs  map[string][]string // mechanism id → documents naming it, in run order
+	SectorUnits    map[string]int64    // sector code → commitments in it
+}
+
+// Add counts one document.
+func (t *Totals) Add(d Document) {
+	if t.MechanismUnits == nil {
+		t.MechanismUnits, t.MechanismDocs, t.SectorUnits = map[string]int64{}, map[string][]string{}, map[string]int64{}
+	}
+	for _, c := range d.Commitments {
+		for _, id := range c.MechanismIDs {
+			t.MechanismUnits[id]++
+			if ds := t.MechanismDocs[id]; len(ds) == 0 || ds[len(ds)-1] != d.Source.ID {
+				t.MechanismDocs[id] = append(ds, d.Source.ID)
+			}
+		}
+		if c.IsCommitment {
+			t.SectorUnits[c.Sector]++
+		}
+	}
+}
