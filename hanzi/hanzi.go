@@ -18,8 +18,14 @@ import (
 //go:embed t2s.txt
 var table string
 
-var t2s = func() map[rune]rune {
-	m := map[rune]rune{}
+// t2s maps traditional characters to simplified ones: those in the Basic
+// Multilingual Plane through a dense table (a map lookup per character was
+// a visible share of a run), the few others through a map.
+var t2s = func() (t struct {
+	bmp   []rune // 0 where a character has no other form
+	other map[rune]rune
+}) {
+	t.bmp, t.other = make([]rune, 0x10000), map[rune]rune{}
 	for _, line := range strings.Split(table, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -30,21 +36,44 @@ var t2s = func() map[rune]rune {
 		}
 		ra, _ := utf8.DecodeRuneInString(a)
 		rb, _ := utf8.DecodeRuneInString(b)
-		m[ra] = rb
+		if ra < 0x10000 {
+			t.bmp[ra] = rb
+		} else {
+			t.other[ra] = rb
+		}
 	}
-	return m
+	return t
 }()
+
+// simple returns r's simplified form, and whether it has one.
+func simple(r rune) (rune, bool) {
+	if r < 0x10000 {
+		v := t2s.bmp[r]
+		return v, v != 0
+	}
+	v, ok := t2s.other[r]
+	return v, ok
+}
 
 // Simplified returns s with every traditional character replaced by its
 // simplified form. It maps character to character, so it never changes the
-// number of code points.
+// number of code points; a text with nothing to replace is returned as it
+// is, without a copy.
 func Simplified(s string) string {
-	return strings.Map(func(r rune) rune {
-		if v, ok := t2s[r]; ok {
-			return v
+	for i, r := range s {
+		if r < utf8.RuneSelf {
+			continue
 		}
-		return r
-	}, s)
+		if _, ok := simple(r); ok {
+			return s[:i] + strings.Map(func(r rune) rune {
+				if v, ok := simple(r); ok {
+					return v
+				}
+				return r
+			}, s[i:])
+		}
+	}
+	return s
 }
 
 // Script tells whether a Chinese text is written in traditional characters
@@ -56,7 +85,7 @@ func Script(s string) string {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
 			han++
-			if _, ok := t2s[r]; ok {
+			if _, ok := simple(r); ok {
 				trad++
 			}
 		}

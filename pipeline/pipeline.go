@@ -136,6 +136,9 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	}
 	all := steps(opt)
 	releasing := opt.Until == "" || opt.Until == "release"
+	if releasing && opt.CacheDir != "" {
+		go programHash() // read the executable while fetch reads the snapshots
+	}
 
 	// fetch: the manifest, and every snapshot verified against its pin.
 	start := time.Now()

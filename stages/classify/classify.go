@@ -81,6 +81,7 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 		}
 	}
 	seen := map[string]bool{}
+	memo := map[string][]int{}
 	for i := range units {
 		u := &units[i]
 		// The rules and the registry are written in simplified characters:
@@ -93,7 +94,7 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 				m.Text = hanzi.Simplified(u.Text)
 			}
 		}
-		r.Label(&m, d.Source.DocumentType, headings[u.ClauseID])
+		r.label(&m, d.Source.DocumentType, headings[u.ClauseID], memo)
 		m.Text, m.TextZh = u.Text, u.TextZh
 		mt, mz := m.Text, m.TextZh
 		if d.Script == "Hant" {
@@ -160,12 +161,18 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 
 // Label classifies one unit in place.
 func (r *Rules) Label(u *schemas.Commitment, docType string, headings []string) {
+	r.label(u, docType, headings, nil)
+}
+
+// label is Label with a memo of heading keyword counts (see sector).
+func (r *Rules) label(u *schemas.Commitment, docType string, headings []string, memo map[string][]int) {
 	u.ClassifierVersion, u.LabelSource = r.Version, "rule"
-	if id := r.notCommitment(u.Lang, u.Text); id != "" {
+	present := r.cueGate.present(u.Text)
+	if id := r.notCommitment(u.Lang, u.Text, present); id != "" {
 		u.RuleIDs, u.Confidence = []string{"commitment:" + id}, 0.8
 		return
 	}
-	m, ok := r.firstCue(u.Lang, u.Text)
+	m, ok := r.firstCue(u.Lang, u.Text, present)
 	if !ok {
 		u.RuleIDs, u.Confidence = []string{"commitment:no-cue"}, 0.75
 		return
@@ -178,12 +185,12 @@ func (r *Rules) Label(u *schemas.Commitment, docType string, headings []string) 
 	}
 	actor, actorRule := r.actor(u.Lang, u.Text, m, docType)
 	u.Actor = actor
-	sector, sectorRule := r.sector([]string{u.Text, u.TextZh}, headings)
+	sector, sectorRule := r.sector([]string{u.Text, u.TextZh}, headings, memo)
 	u.Sector = sector
 	u.RuleIDs = []string{"commitment:" + m.ID, "modality:" + m.ID, "actor:" + actorRule, "sector:" + sectorRule}
 	u.Confidence = 0.85
 	if u.Lang == "en" && u.TextZh != "" {
-		if zm, ok := r.firstCue("zh", u.TextZh); ok {
+		if zm, ok := r.firstCue("zh", u.TextZh, r.cueGate.present(u.TextZh)); ok {
 			agree := zm.Modality == m.Modality
 			u.ModalityZh, u.LanguagesAgree = zm.Modality, &agree
 			u.Confidence = 0.65

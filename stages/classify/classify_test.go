@@ -92,7 +92,7 @@ func TestSector(t *testing.T) {
 		{[]string{"Nothing to see."}, nil, "other"},
 	}
 	for _, tt := range tests {
-		if got, _ := r.sector(tt.texts, tt.headings); got != tt.want {
+		if got, _ := r.sector(tt.texts, tt.headings, nil); got != tt.want {
 			t.Errorf("sector(%q) = %s; want %s", tt.texts, got, tt.want)
 		}
 	}

@@ -31,6 +31,8 @@ var mechanismKinds = map[string]bool{
 type Registry struct {
 	list   []schemas.Mechanism
 	en, zh []named
+	// litsEn and litsZh find every name of en and zh in one pass.
+	litsEn, litsZh *literals
 }
 
 func readStrict(fsys fs.FS, name string, v any) (bool, error) {
@@ -89,9 +91,19 @@ func (g *Registry) Find(en, zh string) []string {
 	for _, t := range []struct {
 		text  string
 		names []named
-	}{{en, g.en}, {zh, g.zh}} {
+		lits  *literals
+	}{{en, g.en, g.litsEn}, {zh, g.zh, g.litsZh}} {
 		text := t.text
+		// Only names that occur in the text can match: replacing one with
+		// a NUL never makes another appear.
+		var present []int
+		if t.lits != nil {
+			present = t.lits.counts(text, nil)
+		}
 		for _, n := range t.names {
+			if present != nil && present[n.lit] == 0 {
+				continue
+			}
 			if strings.Contains(text, n.name) {
 				found[n.id] = true
 				text = strings.ReplaceAll(text, n.name, "\x00")
@@ -106,7 +118,10 @@ func (g *Registry) Find(en, zh string) []string {
 	return ids
 }
 
-type named struct{ name, id string }
+type named struct {
+	name, id string
+	lit      int // the name's id in the registry's literals
+}
 
 var bookTitle = regexp.MustCompile(`《[^》]+》`)
 
@@ -135,12 +150,12 @@ func (g *Registry) index() {
 	for _, m := range g.list {
 		for _, n := range append([]string{m.NameEn}, m.AliasEn...) {
 			if n != "" {
-				g.en = append(g.en, named{n, m.ID})
+				g.en = append(g.en, named{name: n, id: m.ID})
 			}
 		}
 		for _, n := range append([]string{m.NameZh}, m.AliasZh...) {
 			if n != "" {
-				g.zh = append(g.zh, named{n, m.ID})
+				g.zh = append(g.zh, named{name: n, id: m.ID})
 			}
 		}
 	}
@@ -152,6 +167,15 @@ func (g *Registry) index() {
 			return l[i].name < l[j].name
 		})
 	}
+	g.litsEn, g.litsZh = newLiterals(), newLiterals()
+	for i := range g.en {
+		g.en[i].lit = g.litsEn.add(g.en[i].name)
+	}
+	for i := range g.zh {
+		g.zh[i].lit = g.litsZh.add(g.zh[i].name)
+	}
+	g.litsEn.build()
+	g.litsZh.build()
 }
 
 // Override is one curator correction.

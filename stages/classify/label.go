@@ -19,10 +19,11 @@ type match struct {
 // firstCue finds the cue that decides a text's modality: the earliest
 // (ties to the earlier rule); a generic will cue hands over to a special
 // verb that follows it.
-func (r *Rules) firstCue(lang, text string) (match, bool) {
+//
+// present is r.cueGate.present(text).
+func (r *Rules) firstCue(lang, text string, present []bool) (match, bool) {
 	var best match
 	found := false
-	present := r.cueGate.present(text)
 	for _, c := range r.cues[lang] {
 		if !r.cueGate.may(c.re, present) {
 			continue
@@ -73,9 +74,9 @@ func contains(list []string, s string) bool {
 
 // notCommitment returns the id of a non-commitment pattern the text
 // matches, or "".
-func (r *Rules) notCommitment(lang, text string) string {
+func (r *Rules) notCommitment(lang, text string, present []bool) string {
 	for _, n := range r.nonCommitment[lang] {
-		if n.re.MatchString(text) {
+		if r.cueGate.may(n.re, present) && n.re.MatchString(text) {
 			return n.id
 		}
 	}
@@ -129,13 +130,23 @@ func deciding(text string, pos int) string {
 // sector named by a heading gets 0.75 from the nearest heading and 0.25
 // from each other one. The best score wins, ties to the earlier sector; no
 // keyword at all gives "other".
-func (r *Rules) sector(texts []string, headings []string) (code, rule string) {
+//
+// memo, when not nil, keeps the keyword counts of headings, which every
+// unit under them repeats.
+func (r *Rules) sector(texts []string, headings []string, memo map[string][]int) (code, rule string) {
 	lower := strings.ToLower(strings.Join(texts, "\n"))
 	joined := strings.Join(texts, "\n")
 	zh, en := r.sectorZh.counts(joined, nil), r.sectorEn.counts(lower, wordStart)
 	inHeading := make([][]int, len(headings))
 	for i, h := range headings {
-		inHeading[i] = r.sectorZh.counts(h, nil)
+		c, ok := memo[h]
+		if !ok {
+			c = r.sectorZh.counts(h, nil)
+			if memo != nil {
+				memo[h] = c
+			}
+		}
+		inHeading[i] = c
 	}
 	best, bestScore := "other", 0.0
 	for _, k := range r.sectorKeys {

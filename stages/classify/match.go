@@ -2,6 +2,7 @@ package classify
 
 import (
 	"regexp"
+	"sync"
 	"regexp/syntax"
 	"unicode"
 	"unicode/utf8"
@@ -18,9 +19,10 @@ import (
 
 // literals is a set of strings found in one pass.
 type literals struct {
-	trie  *ahocorasick.Trie
-	words []string
-	index map[string]int
+	trie    *ahocorasick.Trie
+	words   []string
+	index   map[string]int
+	scratch sync.Pool // []int of len(words), all zero
 }
 
 func newLiterals() *literals { return &literals{index: map[string]int{}} }
@@ -37,6 +39,8 @@ func (l *literals) add(w string) int {
 
 func (l *literals) build() {
 	l.trie = ahocorasick.NewTrieBuilder().AddStrings(l.words).Build()
+	size := len(l.words)
+	l.scratch.New = func() any { s := make([]int, size); return &s }
 }
 
 // counts returns, per word id, its non-overlapping occurrences in s, each
@@ -47,7 +51,14 @@ func (l *literals) counts(s string, keep func(s string, at int) bool) []int {
 	if l.trie == nil || len(l.words) == 0 {
 		return n
 	}
-	next := make([]int, len(l.words)) // where the next occurrence of each word may start
+	// where the next occurrence of each word may start (reused: this was a
+	// visible share of a run as fresh allocations)
+	p := l.scratch.Get().(*[]int)
+	next := *p
+	defer func() {
+		clear(next)
+		l.scratch.Put(p)
+	}()
 	l.trie.Walk([]byte(s), func(end, size, pattern int64) bool {
 		at := int(end - size + 1)
 		if at >= next[pattern] {

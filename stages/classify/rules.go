@@ -191,6 +191,11 @@ func LoadRules() (*Rules, error) {
 	for _, m := range r.money {
 		r.cueGate.add(m.re)
 	}
+	for _, list := range r.nonCommitment {
+		for _, n := range list {
+			r.cueGate.add(n.re)
+		}
+	}
 	for _, re := range append(append([]*regexp.Regexp{}, r.years...), r.resolutions...) {
 		r.cueGate.add(re)
 	}

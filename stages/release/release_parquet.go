@@ -43,12 +43,12 @@ func parquetProperties() *parquet.WriterProperties {
 	)
 }
 
-// Row groups are cut at document boundaries once the values buffered for
-// one reach rowGroupBytes (or rowGroupRows rows): the writer then holds at
-// most one row group per table, whatever the number of documents, and
-// where groups end depends only on the rows, so the bytes do too.
+// Row groups are cut at document boundaries once the rows buffered for one
+// take rowGroupBytes of memory (or number rowGroupRows): the writer then
+// holds at most one row group per table, whatever the number of documents,
+// and where groups end depends only on the rows, so the bytes do too.
 var (
-	rowGroupBytes = 16 << 20 // a variable so that tests can cut groups small
+	rowGroupBytes = 8 << 20 // a variable so that tests can cut groups small
 	rowGroupRows  = 1 << 20
 )
 
@@ -88,16 +88,15 @@ func (p *parquetWriter) Write(rows [][]any) error {
 		if err := p.t.CheckRow(row); err != nil {
 			return fmt.Errorf("release: %s row %d: %w", p.t.Name, p.seen, err)
 		}
+		p.bytes += 24 + 16*len(row) // the row's slice and its boxed values
 		for _, v := range row {
 			switch x := v.(type) {
 			case string:
 				p.bytes += len(x)
 			case []string:
 				for _, s := range x {
-					p.bytes += len(s)
+					p.bytes += 16 + len(s)
 				}
-			default:
-				p.bytes += 8
 			}
 		}
 	}
