@@ -8,7 +8,7 @@ PROFILES_PKG := datapackage@1.1.10
 PROFILES     := .cache/datapackage-profiles
 FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
-FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters
+FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON
 
 .PHONY: release test unit clients fuzz fuzz-short bench eval-align eval-classify eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
 
@@ -19,7 +19,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # Extra arguments for make release, e.g. ARGS='--version 0.2.1 --strict'.
 ARGS    ?=
 # Corpus sizes for make bench.
-BENCH_DOCS ?= 10 100 1000
+BENCH_DOCS ?= 10 100 1000 10000
 
 ## release: build output/releases/<version>/ from the embedded sources and print the run report
 release: prereqs-release bin/policyledger
@@ -67,7 +67,7 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=2m
 
-## bench: Go micro-benchmarks, then end-to-end figures of bin/policyledger over generated corpora (BENCH_DOCS="10 100 1000")
+## bench: Go micro-benchmarks, then end-to-end figures of bin/policyledger over generated corpora (BENCH_DOCS="10 100 1000 10000")
 bench: bin/policyledger
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	@BENCH_DOCS="$(BENCH_DOCS)" scripts/bench.sh

@@ -24,25 +24,19 @@ func WriteReport(w io.Writer, st *schemas.State) {
 	fmt.Fprintln(tw, "document\tclauses\theadings\ttext units\tsentences\tcommitments\tremoved lines\ttruncated\twarnings")
 	var tc, th, tt, ts, tcm, tr, tw2 int
 	for _, d := range st.Summaries {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, d.Clauses, d.Headings, d.TextUnits, d.Sentences, d.Commitments, len(d.Removed), d.Truncated, len(d.Warnings))
-		tc, th, tt, ts, tcm, tr, tw2 = tc+d.Clauses, th+d.Headings, tt+d.TextUnits, ts+d.Sentences, tcm+d.Commitments, tr+len(d.Removed), tw2+len(d.Warnings)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%t\t%d\n", d.Source.ID, d.Clauses, d.Headings, d.TextUnits, d.Sentences, d.Commitments, d.Removed, d.Truncated, len(d.Warnings))
+		tc, th, tt, ts, tcm, tr, tw2 = tc+d.Clauses, th+d.Headings, tt+d.TextUnits, ts+d.Sentences, tcm+d.Commitments, tr+d.Removed, tw2+len(d.Warnings)
 	}
 	fmt.Fprintf(tw, "total (%d)\t%d\t%d\t%d\t%d\t%d\t%d\t\t%d\n", len(st.Summaries), tc, th, tt, ts, tcm, tr, tw2)
 	tw.Flush()
 	for _, d := range st.Summaries {
-		if d.LayoutReason != "" {
-			fmt.Fprintf(w, "layout   %s: %s (auto: %s)\n", d.Source.ID, d.Layout, d.LayoutReason)
-		}
-		for _, r := range d.Removed {
-			fmt.Fprintf(w, "removed  %s line %d (%s): %s\n", d.Source.ID, r.Line, r.Rule, shorten(r.Text, 60))
-		}
-		for _, warn := range d.Warnings {
-			fmt.Fprintf(w, "warning  %s: %s\n", d.Source.ID, warn)
+		for _, l := range d.Lines {
+			fmt.Fprintln(w, l)
 		}
 	}
 	for _, d := range st.Summaries {
-		for _, s := range d.Review {
-			fmt.Fprintf(w, "review   %s (%s): %s: %s | %s\n", s.ID, s.Bead, s.ReviewReason, shorten(s.Zh, 24), shorten(s.En, 48))
+		for _, l := range d.Review {
+			fmt.Fprintln(w, l)
 		}
 	}
 	for _, f := range st.Failures {
@@ -61,12 +55,4 @@ func WriteReport(w io.Writer, st *schemas.State) {
 		}
 		fmt.Fprintf(w, "counts   %s\n", strings.Join(parts, " "))
 	}
-}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -1,6 +1,11 @@
 package schemas
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
 
 // DocFunc is a stage's work on one document: it changes the document in
 // place and adds to the document's tally. It must touch nothing shared, so
@@ -37,20 +42,34 @@ type Summary struct {
 	TextUnits      int
 	Sentences      int
 	Commitments    int // units labelled as commitments
-	Removed        []Removal
+	Removed        int // lines clean took out
 	Truncated      bool
 	TruncationNote *string
 	Layout         string
 	LayoutReason   string
 	Warnings       []string
-	// Review holds the sentences flagged for a person's check.
-	Review []Sentence
+	// Lines are the run report's lines about the document: its layout, each
+	// removed line and each warning; Review its lines about the sentences
+	// flagged for a person's check. Texts in them are shortened, so that a
+	// summary stays small.
+	Lines  []string
+	Review []string
 }
 
 // Summarize keeps what a Summary needs of d.
 func Summarize(d Document) Summary {
-	s := Summary{Source: d.Source, Clauses: len(d.Clauses), Sentences: len(d.Sentences), Removed: d.Removed,
+	s := Summary{Source: d.Source, Clauses: len(d.Clauses), Sentences: len(d.Sentences), Removed: len(d.Removed),
 		Truncated: d.Truncated, TruncationNote: d.TruncationNote, Layout: d.Layout, LayoutReason: d.LayoutReason, Warnings: d.Warnings}
+	id := d.Source.ID
+	if d.LayoutReason != "" {
+		s.Lines = append(s.Lines, fmt.Sprintf("layout   %s: %s (auto: %s)", id, d.Layout, d.LayoutReason))
+	}
+	for _, r := range d.Removed {
+		s.Lines = append(s.Lines, fmt.Sprintf("removed  %s line %d (%s): %s", id, r.Line, r.Rule, shorten(r.Text, 60)))
+	}
+	for _, w := range d.Warnings {
+		s.Lines = append(s.Lines, fmt.Sprintf("warning  %s: %s", id, w))
+	}
 	for _, c := range d.Clauses {
 		if c.IsText() {
 			s.TextUnits++
@@ -64,10 +83,19 @@ func Summarize(d Document) Summary {
 	}
 	for _, snt := range d.Sentences {
 		if snt.NeedsReview {
-			s.Review = append(s.Review, snt)
+			s.Review = append(s.Review, fmt.Sprintf("review   %s (%s): %s: %s | %s", snt.ID, snt.Bead, snt.ReviewReason, shorten(snt.Zh, 24), shorten(snt.En, 48)))
 		}
 	}
 	return s
+}
+
+// shorten cuts s to n code points, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return strings.Clone(s)
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
 }
 
 // Summaries summarizes documents.

@@ -96,6 +96,11 @@ type Table struct {
 	// all of them.
 	Formats []string
 	Rows    func(d Data) [][]any
+	// Prose names the columns of running text. Parquet stores them without
+	// a dictionary: prose is almost never repeated, so a dictionary only
+	// costs time and memory (each column chunk's dictionary holds all its
+	// text uncompressed until the chunk is written).
+	Prose []string
 	// RunLevel tables have rows about the whole run (counts over every
 	// document), built once at the end; the others have rows per document,
 	// built as each document arrives.

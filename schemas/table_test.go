@@ -96,3 +96,18 @@ func TestCheckRow(t *testing.T) {
 		}
 	}
 }
+
+// TestProseColumns: every prose column names a text column of its table.
+func TestProseColumns(t *testing.T) {
+	for _, tb := range Tables() {
+		for _, name := range tb.Prose {
+			ok := false
+			for _, f := range tb.Fields {
+				ok = ok || f.Name == name && (f.Kind == String || f.Kind == StringList)
+			}
+			if !ok {
+				t.Errorf("%s: prose column %q is not a text column of the table", tb.Name, name)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ var DocumentsTable = Table{
 	Title:       "Documents",
 	Description: "One row per source document: its metadata as recorded in the manifest or stated in the text, what cleaning removed, the pinned snapshot, and the cleaned text that clause offsets point into.",
 	PrimaryKey:  []string{"doc_id"},
+	Prose:       []string{"clean_text", "clean_text_en", "warnings", "boilerplate"},
 	Fields: []Field{
 		{"doc_id", String, false, "Stable document identifier, e.g. lac-policy-2025."},
 		{"title_zh", String, true, "Chinese title as published; null where unknown."},
@@ -60,6 +61,7 @@ var ClausesTable = Table{
 	Title:       "Clauses",
 	Description: "One row per node of each document's own hierarchy: headings (preface, part, program, article, section) and text units (paragraph, item), in document order.",
 	PrimaryKey:  []string{"clause_id"},
+	Prose:       []string{"text_zh", "text_en"},
 	ForeignKeys: []ForeignKey{
 		{Fields: []string{"doc_id"}, RefTable: "documents", RefFields: []string{"doc_id"}},
 		{Fields: []string{"parent_id"}, RefTable: "clauses", RefFields: []string{"clause_id"}},
@@ -97,6 +99,7 @@ var SentencesTable = Table{
 	Title:       "Sentences",
 	Description: "One row per alignment bead inside each text clause: Chinese sentence(s) with the English sentence(s) that translate them. Chinese-only documents have one row per Chinese sentence and null English.",
 	PrimaryKey:  []string{"sentence_id"},
+	Prose:       []string{"zh", "en"},
 	ForeignKeys: []ForeignKey{
 		{Fields: []string{"clause_id"}, RefTable: "clauses", RefFields: []string{"clause_id"}},
 		{Fields: []string{"doc_id"}, RefTable: "documents", RefFields: []string{"doc_id"}},

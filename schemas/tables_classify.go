@@ -6,6 +6,7 @@ var CommitmentsTable = Table{
 	Title:       "Commitments",
 	Description: "One row per classification unit — each English sentence of a bilingual document (with its alignment bead's Chinese), each Chinese sentence of a Chinese-only one — saying whether it is a commitment and, if so, who commits (actor), how (modality, strength), in which field (sector), through which named mechanisms, with amounts, years and resolution numbers. Filter on is_commitment to count commitments.",
 	PrimaryKey:  []string{"unit_id"},
+	Prose:       []string{"text", "text_zh"},
 	ForeignKeys: []ForeignKey{
 		{Fields: []string{"doc_id"}, RefTable: "documents", RefFields: []string{"doc_id"}},
 		{Fields: []string{"clause_id"}, RefTable: "clauses", RefFields: []string{"clause_id"}},

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end figures of the built program over generated corpora: for each N
-# in BENCH_DOCS (default "10 100 1000"), input size, wall time per stage and
-# in all, MB/s of raw input, peak memory, output bytes per format, sha256sum
-# over the same input as the floor, and an unchanged rerun. Needs GNU time.
+# in BENCH_DOCS (default "10 100 1000 10000"), input size; time per stage
+# (summed over the workers, so with several jobs the stages add up to more
+# than the wall time) and in all; MB/s of raw input; peak memory; output
+# bytes per format; sha256sum over the same input as the floor; and an
+# unchanged rerun. Needs GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-bin/policyledger}
@@ -11,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '| N | input MB | fetch | clean | parse | align | classify | release | wall s | MB/s | peak RSS MB | sha256sum s | × floor | parquet MB | csv MB | jsonl MB | rerun s |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
-for n in ${BENCH_DOCS:-10 100 1000}; do
+for n in ${BENCH_DOCS:-10 100 1000 10000}; do
   src="$work/corpus-$n" out="$work/out-$n"
   "$bin" gen-corpus --docs "$n" --seed 1 --out "$src" >/dev/null
   input=$(du -sb "$src/snapshots" | cut -f1)

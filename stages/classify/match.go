@@ -2,8 +2,8 @@ package classify
 
 import (
 	"regexp"
-	"sync"
 	"regexp/syntax"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 

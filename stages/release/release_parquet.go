@@ -22,25 +22,37 @@ import (
 // same rows always give the same bytes.
 const CreatedBy = "policyledger"
 
-// parquetProperties are the fixed writer settings: zstd, column statistics,
-// dictionary encoding, Parquet 2.6.
+// parquetProperties are t's fixed writer settings: zstd, column statistics
+// (min and max only up to 4 KiB, arrow-go's default; null counts always),
+// dictionary encoding except for prose (see schemas.Table.Prose), Parquet
+// 2.6.
 //
 // The dictionary page limit is set far above any column's dictionary: a
 // column whose dictionary outgrows the limit falls back to plain encoding,
 // and the writer then lists the chunk's page encodings in map order, so the
 // same rows gave different bytes (seen at 1000 documents, in clause_id).
-func parquetProperties() *parquet.WriterProperties {
-	return parquet.NewWriterProperties(
+func parquetProperties(t schemas.Table) *parquet.WriterProperties {
+	props := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithCompressionLevel(3),
 		parquet.WithDictionaryDefault(true),
-		parquet.WithDictionaryPageSizeLimit(1<<30),
+		parquet.WithDictionaryPageSizeLimit(1 << 30),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy(CreatedBy),
-		parquet.WithMaxRowGroupLength(1<<20),
+		parquet.WithMaxRowGroupLength(1 << 20),
 		parquet.WithVersion(parquet.V2_6),
 		parquet.WithDataPageVersion(parquet.DataPageV1),
-	)
+	}
+	for _, name := range t.Prose {
+		path := name
+		for _, f := range t.Fields {
+			if f.Name == name && f.Kind == schemas.StringList {
+				path = name + ".list.element"
+			}
+		}
+		props = append(props, parquet.WithDictionaryFor(path, false))
+	}
+	return parquet.NewWriterProperties(props...)
 }
 
 // Row groups are cut at document boundaries once the rows buffered for one
@@ -48,7 +60,7 @@ func parquetProperties() *parquet.WriterProperties {
 // holds at most one row group per table, whatever the number of documents,
 // and where groups end depends only on the rows, so the bytes do too.
 var (
-	rowGroupBytes = 8 << 20 // a variable so that tests can cut groups small
+	rowGroupBytes = 4 << 20 // a variable so that tests can cut groups small
 	rowGroupRows  = 1 << 20
 )
 
@@ -76,7 +88,7 @@ func NewParquet(w io.Writer, t schemas.Table) (TableWriter, error) {
 	if err := meta.Append("ARROW:schema", arrowSchema(t)); err != nil {
 		return nil, err
 	}
-	fw := file.NewParquetWriter(w, root, file.WithWriterProps(parquetProperties()), file.WithWriteMetadata(meta))
+	fw := file.NewParquetWriter(w, root, file.WithWriterProps(parquetProperties(t)), file.WithWriteMetadata(meta))
 	return &parquetWriter{t: t, fw: fw}, nil
 }
 

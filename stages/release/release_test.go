@@ -502,3 +502,34 @@ func TestParquetRowGroups(t *testing.T) {
 		t.Errorf("round trip (-wrote +read):\n%s", diff)
 	}
 }
+
+// TestProseWithoutDictionary: prose columns have no dictionary; every
+// column keeps its statistics.
+func TestProseWithoutDictionary(t *testing.T) {
+	ds, docs := fixture()
+	files, err := Build(ds, Options{Version: "0.1.0"}, schemas.Data{Docs: docs}, []byte("## 0.1.0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := file.NewParquetReader(bytes.NewReader(files["clauses.parquet"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := r.MetaData().RowGroup(0)
+	for i := 0; i < rg.NumColumns(); i++ {
+		col, err := rg.ColumnChunk(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := col.PathInSchema().String()
+		stats, _ := col.StatsSet()
+		dict := col.HasDictionaryPage()
+		prose := name == "text_zh" || name == "text_en"
+		if col.Type() == parquet.Types.Boolean {
+			dict = true // booleans are never dictionary-encoded
+		}
+		if prose == dict || !stats {
+			t.Errorf("%s: dictionary %t, statistics %t; want statistics, and a dictionary unless prose", name, dict, stats)
+		}
+	}
+}
