@@ -16,16 +16,19 @@ FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
-# Extra arguments for make release, e.g. ARGS='--version 0.2.1 --strict'.
+# Extra arguments for make release, e.g. ARGS='--strict' (the version is
+# chosen by the release; ARGS='--version X' overrides it).
 ARGS    ?=
 # Corpus sizes for make bench.
 BENCH_DOCS ?= 10 100 1000 10000
 
-## release: build output/releases/<version>/ from the embedded sources and print the run report
+## release: build the dataset from the embedded sources: the next version in output/releases/ if anything changed, else "up to date"
 release: prereqs-release bin/policyledger
 	@echo "== running bin/policyledger run $(ARGS)"
 	@bin/policyledger run $(ARGS); status=$$?; \
 	if [ $$status -ne 0 ]; then echo "== policyledger exited with status $$status (see Exit codes in the README)" >&2; exit $$status; fi
+	@latest=$$(sed -n 's/^  "version": "\(.*\)",$$/\1/p' output/releases/latest.json); \
+	if ! cmp -s output/releases/$$latest/CITATION.cff CITATION.cff; then cp output/releases/$$latest/CITATION.cff CITATION.cff; echo "== CITATION.cff now cites $$latest"; fi
 
 ## bin/policyledger: the command, built once (a first build compiles ~490 packages: about 2 minutes on 2 cores)
 bin/policyledger: FORCE

@@ -180,8 +180,8 @@ func (c *cache) releasePath(version string) string {
 // upToDate reports whether the version folder was built from exactly these
 // documents, settings and program, and still holds every file its
 // SHA256SUMS lists.
-func (c *cache) upToDate(st *schemas.State, opt Options, final string) bool {
-	b, err := os.ReadFile(c.releasePath(opt.Release.Version))
+func (c *cache) upToDate(st *schemas.State, version string, final string) bool {
+	b, err := os.ReadFile(c.releasePath(version))
 	if err != nil || string(b) != c.release {
 		return false
 	}

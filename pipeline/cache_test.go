@@ -126,6 +126,7 @@ func TestIncrementalRuns(t *testing.T) {
 		t.Errorf("new version: counts %v; want every document from the cache", c)
 	}
 	fresh := t.TempDir()
+	copyReleases(t, out, fresh, "0.2.1") // a release's changes depend on its predecessor
 	runIn(t, src, fresh, "0.2.1", false)
 	sameTree(t, filepath.Join(out, "releases", "0.2.1"), filepath.Join(fresh, "releases", "0.2.1"))
 
@@ -152,6 +153,7 @@ func TestIncrementalRuns(t *testing.T) {
 		t.Errorf("corrupt entry: counts %v; want it stale and recomputed", c)
 	}
 	fresh = t.TempDir()
+	copyReleases(t, out, fresh, "0.2.3")
 	runIn(t, src, fresh, "0.2.3", false)
 	sameTree(t, filepath.Join(out, "releases", "0.2.3"), filepath.Join(fresh, "releases", "0.2.3"))
 }
@@ -167,4 +169,19 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// copyReleases copies the published versions of from, but except, to to.
+func copyReleases(t *testing.T, from, to, except string) {
+	t.Helper()
+	src := filepath.Join(from, "releases")
+	entries, _ := os.ReadDir(src)
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == except || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if err := os.CopyFS(filepath.Join(to, "releases", e.Name()), os.DirFS(filepath.Join(src, e.Name()))); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

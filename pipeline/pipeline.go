@@ -156,10 +156,18 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			c.computeKeys(st, opt)
 			// The keys alone say whether the release is current: then
 			// nothing else need run, nor any entry be read.
-			if len(st.Failures) == 0 && c.upToDate(st, opt, release.Dir(opt.Release.Output, opt.Release.Version)) {
+			// With the version left to the release, the version to check
+			// is the newest published one.
+			version := opt.Release.Version
+			if version == release.Auto {
+				if all := release.Published(filepath.Join(opt.Release.Output, "releases")); len(all) > 0 {
+					version = all[len(all)-1].String()
+				}
+			}
+			if len(st.Failures) == 0 && c.upToDate(st, version, release.Dir(opt.Release.Output, version)) {
 				st.UpToDate = true
-				st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing ran after fetch and nothing was written", opt.Release.Version))
-				log.Info("up to date", "release", opt.Release.Version, "docs", len(st.Docs))
+				st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing ran after fetch and nothing was written", version))
+				log.Info("up to date", "release", version, "docs", len(st.Docs))
 				return st, nil
 			}
 		}
@@ -216,7 +224,7 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	}
 	if c != nil {
 		if sink.w != nil && len(st.Failures) == 0 {
-			if err := c.commit(opt.Release.Version); err != nil {
+			if err := c.commit(sink.w.Version()); err != nil {
 				log.Warn("cache not written", "err", err)
 			}
 		} else {

@@ -13,7 +13,7 @@ import (
 // clause, text-unit and sentence counts, the removals cleaning made and
 // warnings; then failures, run notes and counters.
 func WriteReport(w io.Writer, st *schemas.State) {
-	if st.UpToDate {
+	if st.UpToDate && len(st.Summaries) == 0 { // nothing ran after fetch
 		fmt.Fprintf(w, "up to date: %d documents unchanged\n", len(st.Docs))
 		for _, n := range st.Notes {
 			fmt.Fprintf(w, "note     %s\n", n)

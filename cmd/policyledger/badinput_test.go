@@ -95,7 +95,7 @@ func TestTolerated(t *testing.T) {
 			if code := run(context.Background(), []string{"run", "--sources", writeSource(t, data, ""), "--output", out, "--log-level", "error"}, &bytes.Buffer{}, &stderr); code != exitOK {
 				t.Fatalf("exit code %d: %s", code, stderr.String())
 			}
-			b, err := os.ReadFile(filepath.Join(out, "releases", "0.2.0", "clauses.csv"))
+			b, err := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
 			if err != nil || !bytes.Contains(b, []byte("doc/art1/item2")) || bytes.Contains(b, []byte("\r")) || bytes.Contains(b, []byte("\uFEFF")) {
 				t.Errorf("clauses.csv: %v\n%s", err, b)
 			}
@@ -118,7 +118,7 @@ func TestWarningsAndStrict(t *testing.T) {
 	if !strings.Contains(stdout.String(), "warning  doc: parse: line 13 (doc/art2/para2): repeats line 11") {
 		t.Errorf("report lacks the warning:\n%s", stdout.String())
 	}
-	docs, err := os.ReadFile(filepath.Join(out, "releases", "0.2.0", "documents.csv"))
+	docs, err := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "documents.csv"))
 	if err != nil || !bytes.Contains(docs, []byte(",review,")) || !bytes.Contains(docs, []byte("repeats line 11")) {
 		t.Errorf("documents.csv does not carry quality review and the warning: %v", err)
 	}

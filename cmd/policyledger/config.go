@@ -50,7 +50,7 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"version", "version", "0.2.0", "dataset version to release (semantic version; needs an entry in the changelog)", true},
+	{"version", "version", "auto", "dataset version to release: auto (the next version after the newest published one, by what changed; none when nothing did) or a semantic version", true},
 	{"output", "output", "output", "folder for generated files: releases/<version>/ and work/<stage>/", false},
 	{"sources", "sources", "", "path of a sources.yaml on disk (its snapshots are read relative to it); empty uses the embedded sources", false},
 	{"until", "until", "", "stop after this stage and write its documents as JSON to <output>/work/<stage>/", true},

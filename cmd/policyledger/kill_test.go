@@ -60,7 +60,7 @@ func TestKillWhileReleasing(t *testing.T) {
 	if b, err := cli("run", "--output", out, "--log-level", "error").CombinedOutput(); err != nil {
 		t.Fatalf("first run: %v\n%s", err, b)
 	}
-	earlier := filepath.Join(out, "releases", "0.2.0")
+	earlier := filepath.Join(out, "releases", "0.1.0")
 	before, _ := os.ReadFile(filepath.Join(earlier, "SHA256SUMS"))
 
 	fresh := t.TempDir()
@@ -76,7 +76,7 @@ func TestKillWhileReleasing(t *testing.T) {
 			cmd.Wait()
 			entries, _ := os.ReadDir(filepath.Join(target, "releases"))
 			for _, e := range entries {
-				if !strings.HasPrefix(e.Name(), ".") {
+				if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
 					verify(t, filepath.Join(target, "releases", e.Name())) // visible means complete
 				}
 			}
@@ -93,7 +93,7 @@ func TestKillWhileReleasing(t *testing.T) {
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("run after the kills: %v", err)
 		}
-		verify(t, filepath.Join(target, "releases", "0.2.0"))
+		verify(t, filepath.Join(target, "releases", "0.1.0"))
 		entries, _ := os.ReadDir(filepath.Join(target, "releases"))
 		for _, e := range entries {
 			if strings.HasPrefix(e.Name(), ".staging") {

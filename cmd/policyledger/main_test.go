@@ -64,7 +64,7 @@ func TestConfigPrecedence(t *testing.T) {
 	os.Unsetenv("POLICYLEDGER_OUTPUT")
 	os.Unsetenv("POLICYLEDGER_REVIEW_THRESHOLD")
 	c, _, _ = loadConfig(flags(t))
-	if c.Version != "0.2.0" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
+	if c.Version != "auto" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -116,16 +116,13 @@ func TestExitCodes(t *testing.T) {
 	if got := run(ctx, []string{"run", "--version", "bad"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --version bad = %d; want %d", got, exitUsage)
 	}
-	if got := run(ctx, []string{"run", "--version", "9.9.9"}, io.Discard, io.Discard); got != exitStopped {
-		t.Errorf("run --version 9.9.9 (no changelog entry) = %d; want %d", got, exitStopped)
-	}
 	if got := run(ctx, []string{"run", "--sources", "nowhere/sources.yaml"}, io.Discard, io.Discard); got != exitUsage {
 		t.Errorf("run --sources nowhere = %d; want %d", got, exitUsage)
 	}
 	if got := run(ctx, []string{"run"}, io.Discard, io.Discard); got != exitOK {
 		t.Errorf("run = %d; want %d", got, exitOK)
 	}
-	if _, err := os.Stat(filepath.Join("output", "releases", "0.2.0", "clauses.parquet")); err != nil {
+	if _, err := os.Stat(filepath.Join("output", "releases", "0.1.0", "clauses.parquet")); err != nil {
 		t.Errorf("run wrote no release: %v", err)
 	}
 }
@@ -212,8 +209,7 @@ func checkGenerated(t *testing.T, begin, end, want, what string) {
 }
 
 // TestStopsReported: a release that cannot be written is a FAILED line in
-// the report on stdout, not only a line on stderr; a version without a
-// changelog entry is refused before any stage runs.
+// the report on stdout, not only a line on stderr.
 func TestStopsReported(t *testing.T) {
 	dir := chdir(t)
 	os.WriteFile(filepath.Join(dir, "blocker"), nil, 0o644)
@@ -221,12 +217,6 @@ func TestStopsReported(t *testing.T) {
 	code := run(context.Background(), []string{"run", "--output", filepath.Join(dir, "blocker"), "--log-level", "error"}, &stdout, &stderr)
 	if code != exitStopped || !strings.Contains(stdout.String(), "FAILED   the run stopped at release: release: create") || !strings.Contains(stdout.String(), "choose another --output") {
 		t.Errorf("unwritable output: exit %d, report:\n%s", code, stdout.String())
-	}
-	stdout.Reset()
-	stderr.Reset()
-	code = run(context.Background(), []string{"run", "--version", "9.9.9"}, &stdout, &stderr)
-	if code != exitStopped || !strings.Contains(stderr.String(), "before any stage") || !strings.Contains(stderr.String(), `no "## 9.9.9" entry`) || stdout.Len() != 0 {
-		t.Errorf("version without changelog: exit %d, stderr %q, stdout %q; want exit 3 before any stage ran", code, stderr.String(), stdout.String())
 	}
 }
 

@@ -126,9 +126,10 @@ func (c *comparison) create(name string) (io.WriteCloser, error) {
 	return &compareFile{c: c, name: name, f: f, r: bufio.NewReaderSize(f, 1<<16)}, nil
 }
 
-// result names the first file that differs, or a file of the folder the
-// release does not have; "" when they are the same.
-func (c *comparison) result() (string, error) {
+// result names the first file that differs, or, once the release is
+// complete, a file of the folder the release does not have; "" when they
+// are the same.
+func (c *comparison) result(complete bool) (string, error) {
 	if c.err != nil {
 		return "", c.err
 	}
@@ -137,7 +138,7 @@ func (c *comparison) result() (string, error) {
 		return "", err
 	}
 	for _, n := range have {
-		if !c.made[n] {
+		if complete && !c.made[n] {
 			return n, nil
 		}
 	}

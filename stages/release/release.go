@@ -12,6 +12,8 @@ package release
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -82,44 +84,51 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 	return w.Publish(st)
 }
 
-// Open starts the release of a run: it checks the changelog, takes the
+// Auto is the version setting that lets the release choose the version:
+// the next one after the newest published release, by what changed.
+const Auto = "auto"
+
+// Open starts the release of a run: it reads the version notes, takes the
 // lock on the releases folder, clears staging folders killed runs left, and
 // returns a Writer that writes into a new hidden staging folder as the
 // runner hands it documents. Publish or Abort ends it.
 func (s Stage) Open(st *schemas.State) (*Writer, error) {
-	changelog, err := CheckChangelog(st.Sources, s.Options.Version)
+	notes, err := CheckChangelog(st.Sources, s.Options.Version)
 	if err != nil {
 		return nil, err
 	}
 	if err := CheckVersion(s.Options.Version); err != nil {
 		return nil, err
 	}
-	final := Dir(s.Options.Output, s.Options.Version)
+	releases := filepath.Join(s.Options.Output, "releases")
 	// A published version is only read: comparing with it needs no lock
 	// and no staging, so a read-only release can be verified.
-	if _, err := os.Stat(final); err == nil {
-		cmp := &comparison{dir: final, made: map[string]bool{}}
-		w, err := NewWriter(st.Dataset, s.Options, changelog, st.Mechanisms, st.Sectors, cmp.create)
-		if err != nil {
-			return nil, err
+	if s.Options.Version != Auto {
+		final := Dir(s.Options.Output, s.Options.Version)
+		if _, err := os.Stat(final); err == nil {
+			cmp := &comparison{dir: final, made: map[string]bool{}}
+			w, err := NewWriter(st.Dataset, s.Options, notes, st.Mechanisms, st.Sectors, cmp.create)
+			if err != nil {
+				return nil, err
+			}
+			w.releases, w.final, w.compare = releases, final, cmp
+			return w, nil
 		}
-		w.final, w.compare = final, cmp
-		return w, nil
 	}
-	created := fsx.FirstMissing(filepath.Dir(final))
-	unlock, cleared, err := lock(filepath.Dir(final))
+	created := fsx.FirstMissing(releases)
+	unlock, cleared, err := lock(releases)
 	if err != nil {
-		fsx.RemoveEmpty(created, filepath.Dir(final))
+		fsx.RemoveEmpty(created, releases)
 		return nil, err
 	}
 	if cleared > 0 {
 		st.Notes = append(st.Notes, fmt.Sprintf("release: removed %d staging folder(s) left by an interrupted run", cleared))
 	}
-	staging, err := os.MkdirTemp(filepath.Dir(final), ".staging-"+filepath.Base(final)+"-")
+	staging, err := os.MkdirTemp(releases, ".staging-"+s.Options.Version+"-")
 	if err != nil {
 		unlock()
-		fsx.RemoveEmpty(created, filepath.Dir(final))
-		return nil, fmt.Errorf("release: create staging folder in %s: %w: check permissions or free disk space", filepath.Dir(final), err)
+		fsx.RemoveEmpty(created, releases)
+		return nil, fmt.Errorf("release: create staging folder in %s: %w: check permissions or free disk space", releases, err)
 	}
 	create := func(name string) (io.WriteCloser, error) {
 		f, err := createFile(filepath.Join(staging, name))
@@ -128,36 +137,77 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 		}
 		return syncedFile{f}, nil
 	}
-	w, err := NewWriter(st.Dataset, s.Options, changelog, st.Mechanisms, st.Sectors, create)
+	w, err := NewWriter(st.Dataset, s.Options, notes, st.Mechanisms, st.Sectors, create)
 	if err != nil {
 		os.RemoveAll(staging)
 		unlock()
-		fsx.RemoveEmpty(created, filepath.Dir(final))
+		fsx.RemoveEmpty(created, releases)
 		return nil, err
 	}
-	w.staging, w.final, w.unlock, w.created = staging, final, unlock, created
+	w.releases, w.staging, w.unlock, w.created = releases, staging, unlock, created
+	if s.Options.Version != Auto {
+		w.final = Dir(s.Options.Output, s.Options.Version)
+	}
 	return w, nil
 }
 
-// Publish finishes the staged files and publishes them by one rename. If
-// the version folder exists, it is only compared: identical bytes make the
-// run a no-op, different bytes are refused (a published version is never
-// modified).
+// Publish finishes the release. The tables are compared with the newest
+// published version before this one: with the version left to the
+// release, nothing changed means no new version, and otherwise the next
+// version is the bump the changes call for. The record changes, a
+// generated changelog and the version-bearing files are written, and the
+// folder is published by one rename, with releases/latest.json naming the
+// newest version. If the version folder exists, it is only compared:
+// identical bytes make the run a no-op, different bytes are refused (a
+// published version is never modified).
 func (w *Writer) Publish(st *schemas.State) error {
 	defer w.Abort() // after a successful rename there is nothing left to remove
-	if err := w.Finish(); err != nil {
+	if err := w.finishTables(); err != nil {
+		return err
+	}
+	version := w.opt.Version
+	tables := w.staging
+	if w.compare != nil {
+		// The tables must already agree; the changes are then those of
+		// the published folder.
+		if diff, err := w.compare.result(false); err != nil || diff != "" {
+			return w.differs(diff, err)
+		}
+		tables = w.final
+	}
+	var diff Diff
+	prev := previousOf(w.releases, map[bool]string{true: "", false: version}[version == Auto])
+	if prev != "" {
+		var err error
+		if diff, err = Compare(filepath.Join(w.releases, prev), prev, tables); err != nil {
+			return err
+		}
+	}
+	if version == Auto {
+		switch {
+		case prev == "":
+			version = FirstVersion
+		case diff.Bump == None:
+			st.Notes = append(st.Notes, fmt.Sprintf("release: up to date: every table is identical to the published %s; no new version, nothing written", prev))
+			st.UpToDate = true
+			w.version = prev
+			return WriteLatest(w.releases)
+		default:
+			p, _ := ParseSemver(prev)
+			version = p.Next(diff.Bump).String()
+		}
+		w.final = Dir(filepath.Dir(w.releases), version)
+	}
+	if err := w.finishMeta(version, diff); err != nil {
 		return err
 	}
 	if w.compare != nil {
-		diff, err := w.compare.result()
-		if err != nil {
-			return fmt.Errorf("release: compare with existing %s: %w", w.final, err)
+		if d, err := w.compare.result(true); err != nil || d != "" {
+			return w.differs(d, err)
 		}
-		if diff != "" {
-			return fmt.Errorf("release: %s already exists and %s differs: %w; published releases are never modified: bump the version (--version or POLICYLEDGER_VERSION), or delete that folder if it was never published", w.final, diff, ErrVersionExists)
-		}
-		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", w.opt.Version, Unchanged, w.final))
-		return nil
+		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", version, Unchanged, w.final))
+		w.version = version
+		return WriteLatest(w.releases)
 	}
 	if err := os.Chmod(w.staging, 0o755); err != nil {
 		return fmt.Errorf("release: %w", err)
@@ -166,17 +216,97 @@ func (w *Writer) Publish(st *schemas.State) error {
 	if err != nil {
 		return err
 	}
+	w.staging = ""
+	if err := WriteLatest(w.releases); err != nil {
+		return err
+	}
 	var total int64
 	for _, fi := range w.info {
 		total += fi.bytes
 	}
-	switch outcome {
-	case Unchanged:
-		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (verified: identical to the published files)", w.opt.Version, Unchanged, w.final))
-	default:
-		st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes)", w.opt.Version, outcome, w.final, len(w.info), total))
+	how := "the first published version"
+	if prev != "" {
+		how = fmt.Sprintf("a %s release after %s: %d record(s) changed", diff.Bump, prev, len(diff.Changes))
 	}
+	st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes; %s)", version, outcome, w.final, len(w.info), total, how))
 	st.Count("release.files", len(w.info))
+	w.version = version
+	return nil
+}
+
+// Version is the version Publish published, verified, or found the run
+// identical to ("" before Publish, or when it failed).
+func (w *Writer) Version() string { return w.version }
+
+// FirstVersion is the version of a dataset's first release.
+const FirstVersion = "0.1.0"
+
+func (w *Writer) differs(diff string, err error) error {
+	if err != nil {
+		return fmt.Errorf("release: compare with existing %s: %w", w.final, err)
+	}
+	return fmt.Errorf("release: %s already exists and %s differs: %w; published releases are never modified: leave the version to the release (--version auto), or delete that folder if it was never published", w.final, diff, ErrVersionExists)
+}
+
+// Latest is releases/latest.json: the newest published version with its
+// files' sizes and hashes.
+type Latest struct {
+	Version string               `json:"version"`
+	Files   map[string]LatestFile `json:"files"`
+}
+
+// LatestFile is one file of the newest release.
+type LatestFile struct {
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// LatestPath is latest.json's path under an output folder.
+func LatestPath(output string) string { return filepath.Join(output, "releases", "latest.json") }
+
+// WriteLatest makes releases/latest.json name the newest published version
+// with its files' sizes and hashes (from its SHA256SUMS), rewriting it only
+// when that changes. A run killed between publishing a version and this
+// step leaves it stale; the next run mends it.
+func WriteLatest(releases string) error {
+	all := Published(releases)
+	if len(all) == 0 {
+		return nil
+	}
+	version := all[len(all)-1].String()
+	dir := filepath.Join(releases, version)
+	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		return fmt.Errorf("release: latest.json: %w", err)
+	}
+	l := Latest{Version: version, Files: map[string]LatestFile{}}
+	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		hash, name, ok := strings.Cut(line, "  ")
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if !ok || err != nil {
+			return fmt.Errorf("release: latest.json: %s/SHA256SUMS lists %q, which is not there", version, name)
+		}
+		l.Files[name] = LatestFile{Bytes: fi.Size(), SHA256: hash}
+	}
+	sum := sha256.Sum256(sums)
+	l.Files["SHA256SUMS"] = LatestFile{Bytes: int64(len(sums)), SHA256: hex.EncodeToString(sum[:])}
+	b, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	path := filepath.Join(releases, "latest.json")
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		return nil
+	}
+	tmp := filepath.Join(releases, ".latest.json.tmp")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("release: write latest.json: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("release: write latest.json: %w", err)
+	}
 	return nil
 }
 
@@ -196,8 +326,8 @@ func (w *Writer) Abort() {
 		w.unlock()
 		w.unlock = nil
 		// Folders this release created stay only if it was published.
-		if _, err := os.Stat(w.final); err != nil {
-			fsx.RemoveEmpty(w.created, filepath.Dir(w.final))
+		if _, err := os.Stat(w.final); w.final == "" || err != nil {
+			fsx.RemoveEmpty(w.created, w.releases)
 		}
 	}
 }
@@ -217,24 +347,22 @@ func (f syncedFile) Close() error {
 	return f.WriteCloser.Close()
 }
 
-// CheckChangelog reads the dataset changelog from the sources folder and
-// checks that it describes version; it returns the changelog. The command
-// calls it before running any stage, so a missing entry is said at once.
+// CheckChangelog reads the notes people wrote for versions (the sources
+// folder's CHANGELOG.md, optional: each "## <version>" section is added to
+// that version's generated changelog entry).
 func CheckChangelog(fsys fs.FS, version string) ([]byte, error) {
-	changelog, err := fs.ReadFile(fsys, ChangelogPath)
-	if err != nil {
-		return nil, fmt.Errorf("release: read %s from the sources folder: %w: add a changelog with an entry for this version", ChangelogPath, err)
+	notes, err := fs.ReadFile(fsys, ChangelogPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("release: read %s from the sources folder: %w", ChangelogPath, err)
 	}
-	if !bytes.Contains(changelog, []byte("## "+version)) {
-		return nil, fmt.Errorf("release: %s has no \"## %s\" entry: say what changed in this version before releasing it", ChangelogPath, version)
-	}
-	return changelog, nil
+	return notes, nil
 }
 
-// CheckVersion reports whether v is a semantic version a release can have.
+// CheckVersion reports whether v is a version a release can be asked for:
+// a semantic version, or auto.
 func CheckVersion(v string) error {
-	if !semver.MatchString(v) {
-		return fmt.Errorf("release: version %q is not a semantic version (like 0.1.0): set --version", v)
+	if v != Auto && !semver.MatchString(v) {
+		return fmt.Errorf("release: version %q is not a semantic version (like 0.1.0) or auto: set --version", v)
 	}
 	return nil
 }
@@ -258,6 +386,8 @@ type Writer struct {
 	extra      []string
 	// Set by Stage.Open: where the files go and where they are published,
 	// or the published version they are compared with.
+	releases       string
+	version        string // the version published, verified, or found up to date
 	staging, final string
 	unlock         func()
 	created        string // the outermost folder Open created
@@ -307,9 +437,6 @@ func (h *hashed) info() fileInfo {
 func NewWriter(ds schemas.Dataset, opt Options, changelog []byte, mechanisms []schemas.Mechanism, sectors []schemas.Sector, create func(name string) (io.WriteCloser, error)) (*Writer, error) {
 	if err := CheckVersion(opt.Version); err != nil {
 		return nil, err
-	}
-	if !bytes.Contains(changelog, []byte("## "+opt.Version)) {
-		return nil, fmt.Errorf("release: %s has no \"## %s\" entry: say what changed in this version before releasing it", ChangelogPath, opt.Version)
 	}
 	w := &Writer{ds: ds, opt: opt, changelog: changelog, mechanisms: mechanisms, sectors: sectors, create: create,
 		rowCounts: map[string]int{}, info: map[string]fileInfo{}}
@@ -377,9 +504,9 @@ func (w *Writer) Add(d schemas.Document) error {
 	return nil
 }
 
-// Finish closes the per-document tables and writes the run-level tables,
-// datapackage.json, CHANGELOG.md, the data card and SHA256SUMS.
-func (w *Writer) Finish() error {
+// finishTables closes the per-document tables and writes the run-level
+// tables.
+func (w *Writer) finishTables() error {
 	for _, f := range w.files {
 		if err := f.tw.Close(); err != nil {
 			return f.failed(err)
@@ -421,19 +548,40 @@ func (w *Writer) Finish() error {
 		}
 		w.files = nil
 	}
-	dp, err := DataPackage(w.ds, w.opt.Version, w.docs, w.info)
+	return nil
+}
+
+// finishMeta writes what carries the version: datapackage.json, the
+// record changes (CHANGES.md, changes.jsonl), the generated CHANGELOG.md,
+// the data card, CITATION.cff and SHA256SUMS.
+func (w *Writer) finishMeta(version string, diff Diff) error {
+	opt := w.opt
+	opt.Version = version
+	dp, err := DataPackage(w.ds, version, w.docs, w.info)
 	if err != nil {
 		return fmt.Errorf("release: datapackage.json: %w", err)
 	}
 	tableFiles := maps.Clone(w.info)
-	if err := w.put("datapackage.json", dp); err != nil {
-		return err
+	var prevLog []byte
+	if diff.Previous != "" {
+		if prevLog, err = os.ReadFile(filepath.Join(w.releases, diff.Previous, "CHANGELOG.md")); err != nil {
+			return fmt.Errorf("release: read the changelog of %s: %w", diff.Previous, err)
+		}
 	}
-	if err := w.put("CHANGELOG.md", w.changelog); err != nil {
-		return err
-	}
-	if err := w.put("README.md", []byte(card(w.ds, w.opt, w.docs, tableFiles, w.rowCounts, w.extra))); err != nil {
-		return err
+	for _, f := range []struct {
+		name string
+		b    []byte
+	}{
+		{"datapackage.json", dp},
+		{"CHANGES.md", []byte(changesMarkdown(version, diff))},
+		{"changes.jsonl", changesJSONL(diff)},
+		{"CHANGELOG.md", changelog(version, diff, w.changelog, prevLog)},
+		{"README.md", []byte(card(w.ds, opt, w.docs, tableFiles, w.rowCounts, w.extra))},
+		{"CITATION.cff", citation(w.ds, version)},
+	} {
+		if err := w.put(f.name, f.b); err != nil {
+			return err
+		}
 	}
 	return w.put("SHA256SUMS", sums(w.info))
 }
@@ -457,8 +605,9 @@ func (w *Writer) put(name string, b []byte) error {
 }
 
 // Build renders every file of a release in memory, from documents already
-// in memory (tests and tools). It is pure: the same inputs give the same
-// bytes, the same as a run writes.
+// in memory (tests and tools), as a first release (nothing to compare
+// with). It is pure: the same inputs give the same bytes, the same as a run
+// writes.
 func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte) (map[string][]byte, error) {
 	bufs := map[string]*bytes.Buffer{}
 	w, err := NewWriter(ds, opt, changelog, data.Mechanisms, data.Sectors, func(name string) (io.WriteCloser, error) {
@@ -474,7 +623,14 @@ func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte)
 			return nil, err
 		}
 	}
-	if err := w.Finish(); err != nil {
+	if err := w.finishTables(); err != nil {
+		return nil, err
+	}
+	version := opt.Version
+	if version == Auto {
+		version = FirstVersion
+	}
+	if err := w.finishMeta(version, Diff{}); err != nil {
 		return nil, err
 	}
 	files := make(map[string][]byte, len(bufs))

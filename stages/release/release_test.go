@@ -281,8 +281,15 @@ func TestBuildErrors(t *testing.T) {
 	if _, err := Build(ds, Options{Version: "v1"}, schemas.Data{Docs: docs}, []byte("## v1")); err == nil || !strings.Contains(err.Error(), "not a semantic version") {
 		t.Errorf("Build with version v1 = %v", err)
 	}
-	if _, err := Build(ds, Options{Version: "0.2.0"}, schemas.Data{Docs: docs}, []byte("## 0.1.0\n")); err == nil || !strings.Contains(err.Error(), `no "## 0.2.0" entry`) {
-		t.Errorf("Build without changelog entry = %v", err)
+	// A person's note for the version is added to its generated entry;
+	// notes of earlier versions follow in a first release.
+	files, err := Build(ds, Options{Version: "0.2.0"}, schemas.Data{Docs: docs}, []byte("## 0.2.0\n\nSaid by hand.\n\n## 0.1.0\n\nOlder.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(files["CHANGELOG.md"])
+	if !strings.Contains(log, "## 0.2.0\n\nNo earlier version") || !strings.Contains(log, "Said by hand.\n\n## 0.1.0\n\nOlder.") {
+		t.Errorf("CHANGELOG.md:\n%s", log)
 	}
 }
 
@@ -303,8 +310,8 @@ func TestPublish(t *testing.T) {
 	before, _ := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
 	st.Docs[0].Clauses[1].TextZh = "改了"
 	err := s.Run(context.Background(), st)
-	if !errors.Is(err, ErrVersionExists) || !strings.Contains(err.Error(), "bump the version") {
-		t.Fatalf("changed rerun = %v; want ErrVersionExists telling to bump", err)
+	if !errors.Is(err, ErrVersionExists) || !strings.Contains(err.Error(), "never modified") || !strings.Contains(err.Error(), "clauses.csv differs") {
+		t.Fatalf("changed rerun = %v; want ErrVersionExists naming the file", err)
 	}
 	after, _ := os.ReadFile(filepath.Join(out, "releases", "0.1.0", "clauses.csv"))
 	if !bytes.Equal(before, after) {
@@ -315,8 +322,8 @@ func TestPublish(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !cmp.Equal(names, []string{"0.1.0"}) {
-		t.Errorf("releases/ holds %v; want only 0.1.0 (no staging, no lock file left)", names)
+	if !cmp.Equal(names, []string{"0.1.0", "latest.json"}) {
+		t.Errorf("releases/ holds %v; want only 0.1.0 and latest.json (no staging, no lock file left)", names)
 	}
 
 	// Verifying the published version again only reads: it works where

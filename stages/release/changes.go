@@ -1,0 +1,573 @@
+package release
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// Record-level changes between two releases. Every table has a primary key
+// made of stable ids, so a record of the new release is the same record as
+// the old one with its key: a corrected paragraph is one changed clause
+// (with the changed rows that hang off it), never a removal and an
+// addition. The comparison reads each table's JSON Lines (CSV for tables
+// released only as CSV) from both folders.
+
+// Change kinds.
+const (
+	Added   = "added"
+	Removed = "removed"
+	Changed = "changed"
+)
+
+// Change is one record that differs, as a line of changes.jsonl.
+type Change struct {
+	Table  string                 `json:"table"`
+	ID     string                 `json:"id"`
+	Kind   string                 `json:"kind"`
+	Fields map[string]FieldChange `json:"fields,omitempty"`
+}
+
+// FieldChange is a column's old and new value.
+type FieldChange struct {
+	Old json.RawMessage `json:"old"`
+	New json.RawMessage `json:"new"`
+}
+
+// Bump is how far the version moves: the largest kind of change.
+type Bump int
+
+const (
+	None  Bump = iota // nothing changed: no new version
+	Patch             // values changed only
+	Minor             // tables, columns or records added, or records removed
+	Major             // a table or column removed, or a column's type changed
+)
+
+func (b Bump) String() string { return [...]string{"none", "patch", "minor", "major"}[b] }
+
+// Diff is what changed from one release to the next.
+type Diff struct {
+	Previous string   // the version compared with
+	Schema   []string // table and column changes, each a sentence
+	Changes  []Change // record changes, table by table in release order
+	Bump     Bump
+	// Counts per table: added, removed, changed.
+	Counts map[string][3]int
+}
+
+// tableFile is where a table's records are read from: its JSON Lines, or
+// its CSV when it has no JSON Lines.
+func recordFile(t schemas.Table) string {
+	if t.In("jsonl") {
+		return t.Name + ".jsonl"
+	}
+	return t.Name + ".csv"
+}
+
+// record is one row: its key and each column's value as JSON.
+type record struct {
+	id     string
+	raw    []byte // the line as written, to tell equal rows at once
+	fields map[string]json.RawMessage
+	order  []string
+}
+
+// readRecords reads a table's records from dir in file order.
+func readRecords(dir string, t schemas.Table, name string) ([]record, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []record
+	if strings.HasSuffix(name, ".jsonl") {
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<30)
+		for line := 1; sc.Scan(); line++ {
+			r := record{raw: bytes.Clone(sc.Bytes()), fields: map[string]json.RawMessage{}}
+			dec := json.NewDecoder(bytes.NewReader(r.raw))
+			if _, err := dec.Token(); err != nil {
+				return nil, fmt.Errorf("%s line %d: %w", name, line, err)
+			}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, fmt.Errorf("%s line %d: %w", name, line, err)
+				}
+				var v json.RawMessage
+				if err := dec.Decode(&v); err != nil {
+					return nil, fmt.Errorf("%s line %d: %w", name, line, err)
+				}
+				key := k.(string)
+				r.fields[key], r.order = v, append(r.order, key)
+			}
+			if r.id, err = keyOf(t, r.fields); err != nil {
+				return nil, fmt.Errorf("%s line %d: %w", name, line, err)
+			}
+			out = append(out, r)
+		}
+		return out, sc.Err()
+	}
+	cr := csv.NewReader(f)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		r := record{raw: []byte(strings.Join(rec, "\x00")), fields: map[string]json.RawMessage{}, order: header}
+		for i, h := range header {
+			r.fields[h] = appendJSON(nil, rec[i])
+		}
+		if r.id, err = keyOf(t, r.fields); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", name, line, err)
+		}
+		out = append(out, r)
+	}
+}
+
+// keyOf is a record's primary key; the columns of a composite key are
+// joined with " | ".
+func keyOf(t schemas.Table, fields map[string]json.RawMessage) (string, error) {
+	parts := make([]string, len(t.PrimaryKey))
+	for i, k := range t.PrimaryKey {
+		v, ok := fields[k]
+		if !ok {
+			return "", fmt.Errorf("no key column %s", k)
+		}
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			s = string(v)
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, " | "), nil
+}
+
+// Compare finds what changed from the release in folder old (version
+// previous) to the tables written in folder dir.
+func Compare(old, previous, dir string) (Diff, error) {
+	d := Diff{Previous: previous, Counts: map[string][3]int{}}
+	oldSchema, err := releasedSchema(old)
+	if err != nil {
+		return d, fmt.Errorf("release: read %s/datapackage.json: %w", old, err)
+	}
+	bump := func(b Bump) {
+		if b > d.Bump {
+			d.Bump = b
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range schemas.Tables() {
+		seen[t.Name] = true
+		cols, ok := oldSchema[t.Name]
+		if !ok {
+			d.Schema = append(d.Schema, fmt.Sprintf("new table `%s`", t.Name))
+			bump(Minor)
+		} else {
+			have := map[string]bool{}
+			for _, f := range t.Fields {
+				have[f.Name] = true
+				typ, _ := f.Kind.Frictionless()
+				switch old, ok := cols[f.Name]; {
+				case !ok:
+					d.Schema = append(d.Schema, fmt.Sprintf("`%s`: new column `%s` (%s)", t.Name, f.Name, typ))
+					bump(Minor)
+				case old != typ:
+					d.Schema = append(d.Schema, fmt.Sprintf("`%s`: column `%s` is now %s (was %s)", t.Name, f.Name, typ, old))
+					bump(Major)
+				}
+			}
+			for _, name := range sortedKeys(cols) {
+				if !have[name] {
+					d.Schema = append(d.Schema, fmt.Sprintf("`%s`: column `%s` removed", t.Name, name))
+					bump(Major)
+				}
+			}
+		}
+		newRecs, err := readRecords(dir, t, recordFile(t))
+		if err != nil {
+			return d, fmt.Errorf("release: read the new %s: %w", t.Name, err)
+		}
+		var oldRecs []record
+		if ok {
+			if oldRecs, err = readRecords(old, t, recordFile(t)); err != nil {
+				return d, fmt.Errorf("release: read %s of %s: %w", t.Name, previous, err)
+			}
+		}
+		changes := diffRecords(t.Name, oldRecs, newRecs)
+		var n [3]int
+		for _, c := range changes {
+			switch c.Kind {
+			case Added:
+				n[0]++
+				bump(Minor)
+			case Removed:
+				n[1]++
+				bump(Minor)
+			case Changed:
+				n[2]++
+				bump(Patch)
+			}
+		}
+		d.Counts[t.Name] = n
+		d.Changes = append(d.Changes, changes...)
+	}
+	for _, name := range sortedKeys(oldSchema) {
+		if !seen[name] {
+			d.Schema = append(d.Schema, fmt.Sprintf("table `%s` removed", name))
+			bump(Major)
+		}
+	}
+	return d, nil
+}
+
+// diffRecords pairs records by key: changed and added ones in the new
+// file's order, then removed ones in the old file's order.
+func diffRecords(table string, old, new []record) []Change {
+	byID := make(map[string]*record, len(old))
+	for i := range old {
+		byID[old[i].id] = &old[i]
+	}
+	var out []Change
+	matched := map[string]bool{}
+	for _, r := range new {
+		o, ok := byID[r.id]
+		if !ok {
+			out = append(out, Change{Table: table, ID: r.id, Kind: Added})
+			continue
+		}
+		matched[r.id] = true
+		if bytes.Equal(o.raw, r.raw) {
+			continue
+		}
+		fields := map[string]FieldChange{}
+		for _, k := range r.order {
+			if ov, ok := o.fields[k]; !ok || !bytes.Equal(ov, r.fields[k]) {
+				if !ok {
+					ov = json.RawMessage("null")
+				}
+				fields[k] = FieldChange{Old: ov, New: r.fields[k]}
+			}
+		}
+		if len(fields) > 0 {
+			out = append(out, Change{Table: table, ID: r.id, Kind: Changed, Fields: fields})
+		}
+	}
+	for _, o := range old {
+		if !matched[o.id] {
+			out = append(out, Change{Table: table, ID: o.id, Kind: Removed})
+		}
+	}
+	return out
+}
+
+// releasedSchema reads each table's columns and types from a release's
+// datapackage.json.
+func releasedSchema(dir string) (map[string]map[string]string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "datapackage.json"))
+	if err != nil {
+		return nil, err
+	}
+	var p struct {
+		Resources []struct {
+			Name   string `json:"name"`
+			Path   string `json:"path"`
+			Schema struct {
+				Fields []struct {
+					Name string `json:"name"`
+					Type string `json:"type"`
+				} `json:"fields"`
+			} `json:"schema"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]string{}
+	for _, r := range p.Resources {
+		table, _, _ := strings.Cut(r.Path, ".")
+		if _, ok := out[table]; ok {
+			continue
+		}
+		cols := map[string]string{}
+		for _, f := range r.Schema.Fields {
+			cols[f.Name] = f.Type
+		}
+		out[table] = cols
+	}
+	return out, nil
+}
+
+// changesJSONL renders changes.jsonl.
+func changesJSONL(d Diff) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b) // one object per line; text as written, not HTML-escaped
+	enc.SetEscapeHTML(false)
+	for _, c := range d.Changes {
+		enc.Encode(c)
+	}
+	return b.Bytes()
+}
+
+// changesMarkdown renders CHANGES.md: the bump and why, schema changes,
+// records added, removed and changed per table, and a few examples.
+func changesMarkdown(version string, d Diff) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Changes in %s\n\n", version)
+	if d.Previous == "" {
+		b.WriteString("The first published version: every record is new.\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Compared with %s: a %s release.\n\n", d.Previous, d.Bump)
+	b.WriteString(summaryLines(d))
+	var examples []Change
+	per := map[string]int{}
+	for _, c := range d.Changes {
+		if per[c.Table+c.Kind] < 3 {
+			per[c.Table+c.Kind]++
+			examples = append(examples, c)
+		}
+	}
+	if len(examples) > 0 {
+		b.WriteString("\n## Examples\n\n")
+		for _, c := range examples {
+			fmt.Fprintf(&b, "- `%s` %s: `%s`", c.Table, c.Kind, c.ID)
+			for _, k := range sortedKeys(c.Fields) {
+				fmt.Fprintf(&b, "; %s: %s → %s", k, shortJSON(c.Fields[k].Old), shortJSON(c.Fields[k].New))
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\nEvery changed record, with its old and new values, is in `changes.jsonl`.\n")
+	}
+	return b.String()
+}
+
+// summaryLines lists schema changes and per-table record counts.
+func summaryLines(d Diff) string {
+	var b strings.Builder
+	for _, s := range d.Schema {
+		fmt.Fprintf(&b, "- %s\n", s)
+	}
+	if len(d.Schema) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("| table | added | removed | changed |\n|---|---|---|---|\n")
+	for _, t := range schemas.Tables() {
+		n := d.Counts[t.Name]
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %d |\n", t.Name, n[0], n[1], n[2])
+	}
+	return b.String()
+}
+
+func shortJSON(v json.RawMessage) string {
+	s := string(v)
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+}
+
+// Semver is a parsed semantic version (pre-release tags compare as text).
+type Semver struct {
+	Major, Minor, Patch int
+	Pre                 string
+}
+
+// ParseSemver parses "1.2.3" or "1.2.3-rc.1".
+func ParseSemver(v string) (Semver, bool) {
+	m := semver.FindStringSubmatch(v)
+	if m == nil {
+		return Semver{}, false
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	c, _ := strconv.Atoi(m[3])
+	return Semver{a, b, c, strings.TrimPrefix(m[4], "-")}, true
+}
+
+func (s Semver) String() string {
+	v := fmt.Sprintf("%d.%d.%d", s.Major, s.Minor, s.Patch)
+	if s.Pre != "" {
+		v += "-" + s.Pre
+	}
+	return v
+}
+
+// Less orders versions; a pre-release comes before its release.
+func (s Semver) Less(o Semver) bool {
+	if s.Major != o.Major {
+		return s.Major < o.Major
+	}
+	if s.Minor != o.Minor {
+		return s.Minor < o.Minor
+	}
+	if s.Patch != o.Patch {
+		return s.Patch < o.Patch
+	}
+	switch {
+	case s.Pre == o.Pre:
+		return false
+	case s.Pre == "":
+		return false
+	case o.Pre == "":
+		return true
+	}
+	return s.Pre < o.Pre
+}
+
+// Next is the version after s for a bump.
+func (s Semver) Next(b Bump) Semver {
+	switch b {
+	case Major:
+		return Semver{Major: s.Major + 1}
+	case Minor:
+		return Semver{Major: s.Major, Minor: s.Minor + 1}
+	case Patch:
+		return Semver{Major: s.Major, Minor: s.Minor, Patch: s.Patch + 1}
+	}
+	return s
+}
+
+// Published lists the versions published under releases, oldest first.
+func Published(releases string) []Semver {
+	entries, _ := os.ReadDir(releases)
+	var out []Semver
+	for _, e := range entries {
+		if v, ok := ParseSemver(e.Name()); ok && e.IsDir() {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Less(out[j]) })
+	return out
+}
+
+// previousOf is the newest published version before v ("" for none); with
+// v empty, the newest of all.
+func previousOf(releases, v string) string {
+	var target Semver
+	bounded := false
+	if v != "" {
+		target, bounded = ParseSemver(v)
+	}
+	prev := ""
+	for _, p := range Published(releases) {
+		if !bounded || p.Less(target) {
+			prev = p.String()
+		}
+	}
+	return prev
+}
+
+// changelogHead opens every release's CHANGELOG.md.
+const changelogHead = `# Changelog of the policyledger dataset
+
+Generated by each release from what changed since the previous published version (record by record in that
+version's changes.jsonl, summed up in its CHANGES.md); a note a person wrote for a version in the sources folder's
+CHANGELOG.md follows its summary. Versions are chosen by the release: a table or column removed, or a column's type
+changed, makes a major version; tables, columns or records added, or records removed, a minor one; values changed
+only, a patch.
+
+`
+
+// changelog renders CHANGELOG.md: this version's entry, then the previous
+// release's entries (or, with no previous release, the notes of earlier
+// versions).
+func changelog(version string, d Diff, notes, prev []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString(changelogHead)
+	fmt.Fprintf(&b, "## %s\n\n", version)
+	if d.Previous == "" {
+		b.WriteString("No earlier version is published with this one, so there is nothing to compare it with.\n")
+	} else {
+		fmt.Fprintf(&b, "A %s release after %s.\n\n", d.Bump, d.Previous)
+		b.WriteString(summaryLines(d))
+	}
+	sections := noteSections(notes)
+	if n, ok := sections[version]; ok {
+		fmt.Fprintf(&b, "\n%s\n", n)
+	}
+	if len(prev) > 0 {
+		if i := bytes.Index(prev, []byte("\n## ")); i >= 0 {
+			b.WriteString("\n")
+			b.Write(prev[i+1:])
+		}
+		return b.Bytes()
+	}
+	this, _ := ParseSemver(version)
+	var older []Semver
+	for v := range sections {
+		if s, ok := ParseSemver(v); ok && s.Less(this) {
+			older = append(older, s)
+		}
+	}
+	sort.Slice(older, func(i, j int) bool { return older[j].Less(older[i]) })
+	for _, v := range older {
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", v, sections[v.String()])
+	}
+	return b.Bytes()
+}
+
+// noteSections splits the notes file into its "## <version>" sections.
+func noteSections(notes []byte) map[string]string {
+	out := map[string]string{}
+	var version string
+	var body []string
+	flush := func() {
+		if version != "" {
+			out[version] = strings.TrimSpace(strings.Join(body, "\n"))
+		}
+	}
+	for _, line := range strings.Split(string(notes), "\n") {
+		if v, ok := strings.CutPrefix(line, "## "); ok {
+			flush()
+			version, body = strings.TrimSpace(v), nil
+			continue
+		}
+		body = append(body, line)
+	}
+	flush()
+	return out
+}
+
+// citation renders CITATION.cff for a version.
+func citation(ds schemas.Dataset, version string) []byte {
+	var b strings.Builder
+	q := func(s string) string { return strconv.Quote(s) }
+	b.WriteString("cff-version: 1.2.0\n")
+	fmt.Fprintf(&b, "message: %s\n", q(fmt.Sprintf("If you use the %s dataset, please cite it as below, with the version you used.", ds.Name)))
+	fmt.Fprintf(&b, "title: %s\n", q(ds.Title))
+	fmt.Fprintf(&b, "version: %s\n", q(version))
+	b.WriteString("type: dataset\nauthors:\n")
+	fmt.Fprintf(&b, "  - name: %s\n", q(ds.Name+" contributors"))
+	if len(ds.Licenses) > 0 {
+		fmt.Fprintf(&b, "license: %s\n", ds.Licenses[0].Name)
+	}
+	if ds.Homepage != nil {
+		fmt.Fprintf(&b, "url: %s\n", q(*ds.Homepage))
+	}
+	if len(ds.Keywords) > 0 {
+		b.WriteString("keywords:\n")
+		for _, k := range ds.Keywords {
+			fmt.Fprintf(&b, "  - %s\n", q(k))
+		}
+	}
+	return []byte(b.String())
+}
