@@ -10,7 +10,7 @@ FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
 FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON
 
-.PHONY: release test unit clients fuzz fuzz-short bench eval-align eval-classify eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
+.PHONY: release test workflows unit clients fuzz fuzz-short bench eval-align eval-classify eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
 
 # The program's version and commit, stamped into bin/policyledger.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -19,6 +19,8 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # Extra arguments for make release, e.g. ARGS='--strict' (the version is
 # chosen by the release; ARGS='--version X' overrides it).
 ARGS    ?=
+# The workflow linter's version, pinned.
+ACTIONLINT := v1.7.12
 # Corpus sizes for make bench.
 BENCH_DOCS ?= 10 100 1000 10000
 
@@ -44,7 +46,12 @@ prereqs-test:
 	@PYTHON=$(PYTHON) scripts/prereqs.sh test
 
 ## test: vet, unit and end-to-end tests, short fuzz runs, DuckDB and pandas client tests
-test: prereqs-test vet unit fuzz-short clients
+test: prereqs-test vet workflows unit fuzz-short clients
+
+## workflows: lint .github/workflows with actionlint (pinned; it runs shellcheck on the scripts when installed)
+workflows:
+	@echo "== actionlint $(ACTIONLINT)"
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT) -color=false
 
 vet:
 	@echo "== go vet (a first run compiles the dependencies: about 2 minutes)"

@@ -21,7 +21,7 @@ for n in ${BENCH_DOCS:-10 100 1000 10000}; do
   /usr/bin/time -f '%e %M' -o "$work/time" "$bin" run --sources "$src/sources.yaml" --output "$out" --log-level info >/dev/null 2>"$work/log"
   read -r wall rss < "$work/time"
   stage() { grep "stage=$1 " "$work/log" | sed 's/.*seconds=\([0-9.]*\).*/\1/' | tail -1; }
-  rel="$out/releases/0.2.0"
+  rel="$out/releases/$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$out/releases/latest.json")"
   size() { cat "$rel"/*."$1" 2>/dev/null | wc -c; }
   /usr/bin/time -f '%e' -o "$work/rerun" "$bin" run --sources "$src/sources.yaml" --output "$out" --log-level error >/dev/null
   awk -v n="$n" -v inb="$input" -v wall="$wall" -v rss="$rss" -v floor="$floor" -v rerun="$(cat "$work/rerun")" \

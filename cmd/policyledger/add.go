@@ -424,7 +424,7 @@ func describeAdded(w io.Writer, manifest string, s schemas.Source, reason string
 	for _, x := range d.Warnings {
 		fmt.Fprintf(w, "    %s\n", x)
 	}
-	fmt.Fprintf(w, "next: fill in what is null in the entry, describe the new version in CHANGELOG.md, and run policyledger run --sources %s\n", manifest)
+	fmt.Fprintf(w, "next: fill in what is null in the entry, and run policyledger run --sources %s (the release chooses the version)\n", manifest)
 }
 
 func orText(f string) string {
