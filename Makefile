@@ -10,7 +10,7 @@ FUZZTIME     ?= 3s
 # Fuzz targets as package:target.
 FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON
 
-.PHONY: release test workflows unit clients fuzz fuzz-short bench eval-align eval-classify eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
+.PHONY: release test workflows unit clients fuzz fuzz-short bench eval-align eval-classify eval-links eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
 
 # The program's version and commit, stamped into bin/policyledger.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -85,6 +85,10 @@ bench: bin/policyledger
 ## eval-align: strict and lax precision/recall/F1 of sentence alignment against the gold standard
 eval-align:
 	$(GO) test ./stages/align -count=1 -run 'TestEvalAlign|TestMergedParagraphs' -v -args -report
+
+## eval-links: cross-document link P/R/F1 (clear, clear+partial) and dropped accuracy per part of the gold standard
+eval-links:
+	$(GO) test ./stages/link -count=1 -run 'TestEvalLinks' -v
 
 ## eval-classify: commitment P/R/F1, label accuracies and the modality confusion matrix against the gold labels
 eval-classify:

@@ -61,6 +61,21 @@ func TestUsingPublishedRelease(t *testing.T) {
 			if sum != total {
 				t.Errorf("commitments per sector and document sum to %d; want %d", sum, total)
 			}
+		case strings.HasPrefix(q, "-- action-plan items the 2025 paper dropped"):
+			checked++
+			n := scalar[int64](t, db, "SELECT count(*) FROM ("+strings.TrimSuffix(strings.TrimSpace(q), ";")+")")
+			want := scalar[int64](t, db, `SELECT count(*) FROM 'continuity.csv' k WHERE status = 'dropped' AND doc_id = 'celac-jap-2022-2024'
+				AND NOT EXISTS (SELECT 1 FROM 'links.csv' l WHERE l.from_clause_id = k.clause_id) AND clause_id LIKE '%/item%'`)
+			if n == 0 || n != want {
+				t.Errorf("dropped items: %d; the CSV files give %d (and some must be dropped)", n, want)
+			}
+		case strings.HasPrefix(q, "-- what each programme of the paper continues"):
+			checked++
+			sum := scalar[int64](t, db, "SELECT sum(links) FROM ("+strings.TrimSuffix(strings.TrimSpace(q), ";")+")")
+			want := scalar[int64](t, db, `SELECT count(*) FROM 'links.jsonl' WHERE from_doc_id = 'celac-jap-2022-2024' AND to_clause_id LIKE 'lac-policy-2025/part3/prog%'`)
+			if sum == 0 || sum != want {
+				t.Errorf("links per programme sum to %d; the JSON Lines file has %d links into programmes", sum, want)
+			}
 		case strings.HasPrefix(q, "-- from a release URL"):
 			checked++
 			srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
@@ -77,8 +92,8 @@ func TestUsingPublishedRelease(t *testing.T) {
 			}
 		}
 	}
-	if checked != 3 {
-		t.Errorf("%d of the 3 published-release SQL examples were found: are their first comments intact?", checked)
+	if checked != 5 {
+		t.Errorf("%d of the 5 published-release SQL examples were found: are their first comments intact?", checked)
 	}
 	requirePandas(t)
 	for _, code := range pys {

@@ -21,6 +21,7 @@ import (
 	"github.com/policyledger/policyledger/stages/classify"
 	"github.com/policyledger/policyledger/stages/clean"
 	"github.com/policyledger/policyledger/stages/fetch"
+	"github.com/policyledger/policyledger/stages/link"
 	"github.com/policyledger/policyledger/stages/parse"
 	"github.com/policyledger/policyledger/stages/release"
 )
@@ -85,6 +86,7 @@ func steps(opt Options) []step {
 		{parse.Stage{}, "build each document's own hierarchy; clause ids come from it"},
 		{align.Stage{Options: opt.Align}, "split text clauses into sentences and pair Chinese with English"},
 		{classify.Stage{}, "label commitments: actor, modality, strength, sector, mechanisms, amounts"},
+		{link.Stage{}, "extract what cross-document links compare: each text clause's Chinese bigrams, English words, anchors, mechanisms, sectors; the release links each document to the next later ones"},
 		gateStep(opt.Strict, "with --strict, fail every document that has a quality warning, so a scheduled run publishes nothing doubtful"),
 		{release.Stage{Options: opt.Release}, "write the versioned tables, datapackage.json, data card and checksums"},
 	}
@@ -174,7 +176,7 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	}
 
 	// The per-document stages, up to --until.
-	var chain []link
+	var chain []chainLink
 	var rel *release.Stage
 	for _, s := range all[1:] {
 		if sk, ok := s.Stage.(Skipper); ok && s.Name() != "release" {
@@ -194,7 +196,7 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 				st.Stopped = &schemas.Failure{Stage: s.Name(), Err: err}
 				return st, fmt.Errorf("%w at stage %s: %w", ErrFatal, s.Name(), err)
 			}
-			chain = append(chain, link{name: s.Name(), fn: fn})
+			chain = append(chain, chainLink{name: s.Name(), fn: fn})
 		case release.Stage:
 			rel = &x
 		}

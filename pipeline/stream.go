@@ -12,8 +12,8 @@ import (
 	"github.com/policyledger/policyledger/stages/release"
 )
 
-// link is one per-document stage of the chain a document goes through.
-type link struct {
+// chainLink is one per-document stage of the chain a document goes through.
+type chainLink struct {
 	name string
 	fn   schemas.DocFunc
 }
@@ -34,7 +34,7 @@ type slot struct {
 // window documents wait for the sink, so memory is bounded by the window,
 // not by the corpus. The cache, when on, stands in for the stages up to
 // classify, and keeps what they computed.
-func stream(ctx context.Context, st *schemas.State, opt Options, c *cache, chain []link, sink *sink, log *slog.Logger) error {
+func stream(ctx context.Context, st *schemas.State, opt Options, c *cache, chain []chainLink, sink *sink, log *slog.Logger) error {
 	docs := st.Docs
 	st.Docs = nil
 	n := len(docs)
@@ -110,7 +110,7 @@ func stream(ctx context.Context, st *schemas.State, opt Options, c *cache, chain
 }
 
 // work takes one document through the chain.
-func work(ctx context.Context, st *schemas.State, c *cache, chain []link, cachedUpTo int, sl *slot) {
+func work(ctx context.Context, st *schemas.State, c *cache, chain []chainLink, cachedUpTo int, sl *slot) {
 	defer close(sl.done)
 	d := &sl.d
 	if err := ctx.Err(); err != nil {
@@ -241,6 +241,9 @@ func (s *sink) finish(st *schemas.State, log *slog.Logger) error {
 	if err != nil {
 		s.w = nil
 		return err
+	}
+	if s.keep {
+		st.Links, st.Continuity, st.LinkReview = s.w.Links()
 	}
 	log.Info("stage done", "stage", "release", "docs", len(st.Summaries), "seconds", fmt.Sprintf("%.3f", s.spent.Seconds()))
 	return nil

@@ -30,6 +30,10 @@ type Source struct {
 	// PublishedDate and AdoptedDate are YYYY-MM-DD, only where the source states them.
 	PublishedDate *string `yaml:"published_date" json:"published_date"`
 	AdoptedDate   *string `yaml:"adopted_date" json:"adopted_date"`
+	// Sequence orders documents for cross-document links where dates do
+	// not: two documents are ordered by date when both have one, else by
+	// sequence when both have one.
+	Sequence *int `yaml:"sequence,omitempty" json:"sequence,omitempty"`
 	// Attribution is who published the text, where the manifest knows it;
 	// clean may find it in the text itself.
 	Attribution *string `yaml:"attribution" json:"attribution"`
@@ -127,6 +131,9 @@ type Document struct {
 	Commitments []Commitment `json:"commitments,omitempty"`
 
 	Warnings []string `json:"warnings,omitempty"`
+
+	// Filled by link: what the cross-document linker compares.
+	Features *DocFeatures `json:"-"`
 }
 
 // Position names a line of the snapshot for messages: "line 42", or for a

@@ -35,6 +35,11 @@ type State struct {
 	// Mechanisms and Sectors are run-level tables filled by classify.
 	Mechanisms []Mechanism
 	Sectors    []Sector
+	// Links and Continuity are the cross-document links the release made
+	// (kept with the documents when the run keeps them whole).
+	Links      []Link
+	Continuity []Continuity
+	LinkReview float64
 	// Jobs is how many documents EachDoc works on at once (1 when unset).
 	Jobs int
 	// UpToDate says the run stopped after fetch because the release was
@@ -80,6 +85,11 @@ type Data struct {
 	Sectors    []Sector
 	// Totals are counted from Docs when nil.
 	Totals *Totals
+	// Links and Continuity are the cross-document links of the run.
+	Links      []Link
+	Continuity []Continuity
+	// LinkReview is the score under which a link is listed for review.
+	LinkReview float64
 }
 
 func (d Data) totals() *Totals {
@@ -94,7 +104,9 @@ func (d Data) totals() *Totals {
 }
 
 // Data returns the state's releasable data.
-func (s *State) Data() Data { return Data{Docs: s.Docs, Mechanisms: s.Mechanisms, Sectors: s.Sectors} }
+func (s *State) Data() Data {
+	return Data{Docs: s.Docs, Mechanisms: s.Mechanisms, Sectors: s.Sectors, Links: s.Links, Continuity: s.Continuity, LinkReview: s.LinkReview}
+}
 
 // Dataset is the dataset-level metadata of sources.yaml. It is read with
 // yaml, never through the configuration layer, so its case is preserved.

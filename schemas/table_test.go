@@ -61,7 +61,9 @@ func TestRowsMatchFields(t *testing.T) {
 		Clauses:   []Clause{{ID: "d/p1", DocID: "d", Kind: "paragraph", TextZh: "甲。", HeadingPath: nil, EnCharStart: -1, EnCharEnd: -1}},
 		Sentences: []Sentence{{ID: "d/p1/s1", ClauseID: "d/p1", DocID: "d", Zh: "甲。", En: "A.", Bead: "1-1", Score: &score, LengthScore: &score, NeedsReview: true}},
 	}}
-	data := Data{Docs: docs, Mechanisms: []Mechanism{{ID: "m", Kind: "forum", NameZh: "论坛"}}, Sectors: []Sector{{Code: "politics", Title: "P", Definition: "d", DAC: &dac}}}
+	link := Link{From: "d/p1", To: "e/p1", FromDoc: "d", ToDoc: "e", Relation: "same", Score: 0.5}
+	data := Data{Docs: docs, Mechanisms: []Mechanism{{ID: "m", Kind: "forum", NameZh: "论坛"}}, Sectors: []Sector{{Code: "politics", Title: "P", Definition: "d", DAC: &dac}},
+		Links: []Link{link}, Continuity: []Continuity{{ClauseID: "d/p1", DocID: "d", Status: "continued", Best: &link}}, LinkReview: 0.6}
 	for _, tb := range Tables() {
 		rows := tb.Rows(data)
 		if len(rows) != 1 {

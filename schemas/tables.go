@@ -6,7 +6,7 @@ import "math"
 // names a column (Arrow schemas, CSV headers, JSON keys, datapackage.json,
 // the data card and the README's schema reference) is generated from here.
 func Tables() []Table {
-	return []Table{DocumentsTable, ClausesTable, SentencesTable, CommitmentsTable, MechanismsTable, CommitmentMechanismsTable, SectorsTable, ReviewTable}
+	return []Table{DocumentsTable, ClausesTable, SentencesTable, CommitmentsTable, MechanismsTable, CommitmentMechanismsTable, SectorsTable, LinksTable, ContinuityTable, ReviewTable, ReviewLinksTable}
 }
 
 // DocumentsTable has one row per source document.

@@ -156,7 +156,7 @@ func TestStagesCommand(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"1. fetch", "2. clean", "3. parse", "4. align", "5. classify", "7. release"} {
+	for _, s := range []string{"1. fetch", "2. clean", "3. parse", "4. align", "5. classify", "8. release"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("stages output lacks %q:\n%s", s, out.String())
 		}

@@ -10,12 +10,14 @@
 package release
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
@@ -24,11 +26,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/stages/link"
 )
 
 // Options are the release settings that come from configuration.
@@ -165,6 +169,7 @@ func (w *Writer) Publish(st *schemas.State) error {
 	if err := w.finishTables(); err != nil {
 		return err
 	}
+	st.Notes = append(st.Notes, w.linkNotes...)
 	version := w.opt.Version
 	tables := w.staging
 	if w.compare != nil {
@@ -226,7 +231,7 @@ func (w *Writer) Publish(st *schemas.State) error {
 	}
 	how := "the first published version"
 	if prev != "" {
-		how = fmt.Sprintf("a %s release after %s: %d record(s) changed", diff.Bump, prev, len(diff.Changes))
+		how = fmt.Sprintf("a %s release after %s: %d record(s) added, removed or changed", diff.Bump, prev, len(diff.Changes))
 	}
 	st.Notes = append(st.Notes, fmt.Sprintf("release %s: %s %s (%d files, %d bytes; %s)", version, outcome, w.final, len(w.info), total, how))
 	st.Count("release.files", len(w.info))
@@ -251,7 +256,7 @@ func (w *Writer) differs(diff string, err error) error {
 // Latest is releases/latest.json: the newest published version with its
 // files' sizes and hashes.
 type Latest struct {
-	Version string               `json:"version"`
+	Version string                `json:"version"`
 	Files   map[string]LatestFile `json:"files"`
 }
 
@@ -322,6 +327,10 @@ func (w *Writer) Abort() {
 		os.RemoveAll(w.staging)
 		w.staging = ""
 	}
+	if w.spool != "" {
+		os.RemoveAll(w.spool)
+		w.spool = ""
+	}
 	if w.unlock != nil {
 		w.unlock()
 		w.unlock = nil
@@ -386,8 +395,15 @@ type Writer struct {
 	extra      []string
 	// Set by Stage.Open: where the files go and where they are published,
 	// or the published version they are compared with.
-	releases       string
-	version        string // the version published, verified, or found up to date
+	releases string
+	version  string // the version published, verified, or found up to date
+	// Link features wait in spool (one file per document) for the run's end.
+	spool          string
+	nfeat          int
+	links          []schemas.Link
+	continuity     []schemas.Continuity
+	linkReview     float64
+	linkNotes      []string
 	staging, final string
 	unlock         func()
 	created        string // the outermost folder Open created
@@ -501,7 +517,76 @@ func (w *Writer) Add(d schemas.Document) error {
 	}
 	w.totals.Add(d)
 	w.docs = append(w.docs, schemas.Summarize(d))
+	if d.Features != nil {
+		if err := w.spoolFeatures(*d.Features); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// spoolFeatures keeps a document's link features on disk until the run's
+// end, so that memory does not grow with the corpus.
+func (w *Writer) spoolFeatures(f schemas.DocFeatures) error {
+	if w.spool == "" {
+		dir, err := os.MkdirTemp("", "policyledger-links-")
+		if err != nil {
+			return fmt.Errorf("release: link features: %w", err)
+		}
+		w.spool = dir
+	}
+	file, err := os.Create(filepath.Join(w.spool, strconv.Itoa(w.nfeat)))
+	if err != nil {
+		return fmt.Errorf("release: link features: %w", err)
+	}
+	bw := bufio.NewWriter(file)
+	err = gob.NewEncoder(bw).Encode(f)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("release: link features of %s: %w", f.DocID, err)
+	}
+	w.nfeat++
+	return nil
+}
+
+func (w *Writer) loadFeatures(i int) (schemas.DocFeatures, error) {
+	var f schemas.DocFeatures
+	file, err := os.Open(filepath.Join(w.spool, strconv.Itoa(i)))
+	if err != nil {
+		return f, err
+	}
+	defer file.Close()
+	err = gob.NewDecoder(bufio.NewReader(file)).Decode(&f)
+	return f, err
+}
+
+// linkCorpus links the documents whose features were spooled.
+func (w *Writer) linkCorpus() error {
+	if w.spool == "" {
+		return nil
+	}
+	defer func() { os.RemoveAll(w.spool); w.spool = "" }()
+	rules, err := link.LoadRules()
+	if err != nil {
+		return err
+	}
+	w.linkReview = rules.Review
+	w.links, w.continuity, w.linkNotes, err = link.Corpus(w.nfeat, w.loadFeatures, rules)
+	if err != nil {
+		return fmt.Errorf("release: links: %w", err)
+	}
+	return nil
+}
+
+// Links returns the run's cross-document links and continuity (after
+// Publish).
+func (w *Writer) Links() ([]schemas.Link, []schemas.Continuity, float64) {
+	return w.links, w.continuity, w.linkReview
 }
 
 // finishTables closes the per-document tables and writes the run-level
@@ -519,7 +604,11 @@ func (w *Writer) finishTables() error {
 		}
 	}
 	w.files = nil
-	data := schemas.Data{Mechanisms: w.mechanisms, Sectors: w.sectors, Totals: &w.totals}
+	if err := w.linkCorpus(); err != nil {
+		return err
+	}
+	data := schemas.Data{Mechanisms: w.mechanisms, Sectors: w.sectors, Totals: &w.totals,
+		Links: w.links, Continuity: w.continuity, LinkReview: w.linkReview}
 	for _, t := range schemas.Tables() {
 		if !t.RunLevel {
 			continue

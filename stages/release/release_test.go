@@ -46,10 +46,14 @@ func fixture() (schemas.Dataset, []schemas.Document) {
 // fixtureData is the fixture with the run-level tables.
 func fixtureData() (schemas.Dataset, schemas.Data) {
 	ds, docs := fixture()
+	link := schemas.Link{From: "doc-a/preface/para1", To: "doc-b/p1", FromDoc: "doc-a", ToDoc: "doc-b", Relation: "same", Score: 0.5, Evidence: []string{"text 0.40", "mechanism forum-a"}}
 	dac := 160
 	return ds, schemas.Data{Docs: docs,
 		Mechanisms: []schemas.Mechanism{{ID: "forum-a", Kind: "forum", NameZh: "甲论坛", NameEn: "Forum A"}},
-		Sectors:    []schemas.Sector{{Code: "culture", Title: "Culture", Definition: "c", DAC: &dac, DACTitle: "Other social"}}}
+		Sectors:    []schemas.Sector{{Code: "culture", Title: "Culture", Definition: "c", DAC: &dac, DACTitle: "Other social"}},
+		Links:      []schemas.Link{link},
+		Continuity: []schemas.Continuity{{ClauseID: "doc-a/preface/para1", DocID: "doc-a", LaterDocs: []string{"doc-b"}, Status: "continued", Best: &link}, {ClauseID: "doc-a/x", DocID: "doc-a", LaterDocs: []string{"doc-b"}, Status: "dropped"}},
+		LinkReview: 0.9}
 }
 
 func fixtureDocs() (schemas.Dataset, []schemas.Document) {

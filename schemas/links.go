@@ -1,0 +1,40 @@
+package schemas
+
+// DocFeatures is what the cross-document linker keeps of a document: its
+// place in time and, per text clause, what continuity is judged on.
+type DocFeatures struct {
+	DocID    string
+	Date     string // adopted_date, else published_date; "" when neither
+	Sequence *int
+	Clauses  []ClauseFeatures
+}
+
+// ClauseFeatures are one text clause's features for linking.
+type ClauseFeatures struct {
+	ID      string
+	Zh      map[string]int // character bigrams of the simplified Chinese
+	En      map[string]int // content words of the English
+	Anchors []string       // numbers, Latin tokens, glossary terms (one key space for both languages)
+	Mech    []string       // mechanism ids its units name
+	Sectors []string       // sectors of its commitments
+	Modal   []string       // modalities of its commitments
+}
+
+// Link is one clause of a later document continuing a clause of an
+// earlier one.
+type Link struct {
+	From, To       string // clause ids
+	FromDoc, ToDoc string
+	Relation       string // same or extends
+	Score          float64
+	Evidence       []string
+}
+
+// Continuity is an earlier clause's fate in the later documents it was
+// compared with: continued, with its best link, or dropped.
+type Continuity struct {
+	ClauseID, DocID string
+	LaterDocs       []string
+	Status          string // continued or dropped
+	Best            *Link
+}

@@ -1,0 +1,183 @@
+package link_test
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/pipeline"
+	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/link"
+)
+
+var evalParts = flag.String("parts", "tune,check", "which parts of the gold standard to report (tune: the items the rules were tuned on; check: the held-out items)")
+
+const (
+	plan  = "celac-jap-2022-2024"
+	paper = "lac-policy-2025"
+)
+
+type goldLink struct{ to, relation, certainty string }
+
+type goldItem struct {
+	part  string
+	links []goldLink
+}
+
+func readGold(t *testing.T) map[string]*goldItem {
+	t.Helper()
+	f, err := os.Open("testdata/gold/links.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]*goldItem{}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		if strings.HasPrefix(sc.Text(), "#") || strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		c := strings.Split(sc.Text(), "\t")
+		if len(c) != 5 {
+			t.Fatalf("gold line %d: %d columns; want 5", line, len(c))
+		}
+		id := plan + "/" + c[0]
+		it := out[id]
+		if it == nil {
+			it = &goldItem{part: c[1]}
+			out[id] = it
+		}
+		if c[2] != "-" {
+			it.links = append(it.links, goldLink{paper + "/" + c[2], c[3], c[4]})
+		}
+	}
+	return out
+}
+
+// predicted links the embedded plan to the embedded paper.
+func predicted(t *testing.T) map[string][]schemas.Link {
+	t.Helper()
+	r, err := link.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return predictedWith(t, r)
+}
+
+func predictedWith(t *testing.T, r *link.Rules) map[string][]schemas.Link {
+	t.Helper()
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, _ := anchors.Load(sources.FS())
+	registry, _ := anchors.LoadRegistry(sources.FS())
+	g := anchors.NewGlossary(terms, registry)
+	feats := map[string]schemas.DocFeatures{}
+	for _, d := range st.Docs {
+		feats[d.Source.ID] = link.Features(d, g, r)
+	}
+	out := map[string][]schemas.Link{}
+	for _, l := range link.Pair(feats[plan], feats[paper], r) {
+		out[l.From] = append(out[l.From], l)
+	}
+	return out
+}
+
+type prf struct{ tp, fp, fn int }
+
+func (m prf) String() string {
+	p, r := ratio(m.tp, m.tp+m.fp), ratio(m.tp, m.tp+m.fn)
+	f := 0.0
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return fmt.Sprintf("P %.3f  R %.3f  F1 %.3f  (tp %d, fp %d, fn %d)", p, r, f, m.tp, m.fp, m.fn)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// TestEvalLinks prints, per part of the gold standard, precision, recall
+// and F1 of the links on clear gold links (a predicted link to a partial
+// gold link counts neither way) and on clear and partial ones, and the
+// accuracy of continued/dropped; make eval-links runs it.
+func TestEvalLinks(t *testing.T) {
+	gold := readGold(t)
+	pred := predicted(t)
+	var ids []string
+	for id := range gold {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, part := range strings.Split(*evalParts, ",") {
+		var clear, all prf
+		var dropOK, items, rel, relN int
+		var misses []string
+		for _, id := range ids {
+			it := gold[id]
+			if it.part != part {
+				continue
+			}
+			items++
+			g := map[string]goldLink{}
+			for _, l := range it.links {
+				g[l.to] = l
+			}
+			p := map[string]schemas.Link{}
+			for _, l := range pred[id] {
+				p[l.To] = l
+			}
+			for to, gl := range g {
+				_, hit := p[to]
+				if hit {
+					all.tp++
+					if gl.certainty == "clear" {
+						clear.tp++
+					}
+					relN++
+					if p[to].Relation == gl.relation {
+						rel++
+					}
+				} else {
+					all.fn++
+					if gl.certainty == "clear" {
+						clear.fn++
+						misses = append(misses, fmt.Sprintf("missed %s → %s (%s)", strings.TrimPrefix(id, plan+"/"), strings.TrimPrefix(to, paper+"/"), gl.relation))
+					}
+				}
+			}
+			for to, pl := range p {
+				if _, ok := g[to]; !ok {
+					all.fp++
+					clear.fp++
+					misses = append(misses, fmt.Sprintf("extra  %s → %s (%.2f %v)", strings.TrimPrefix(id, plan+"/"), strings.TrimPrefix(to, paper+"/"), pl.Score, pl.Evidence))
+				}
+			}
+			if (len(it.links) == 0) == (len(p) == 0) {
+				dropOK++
+			} else if len(it.links) == 0 {
+				misses = append(misses, fmt.Sprintf("not dropped %s", strings.TrimPrefix(id, plan+"/")))
+			} else {
+				misses = append(misses, fmt.Sprintf("dropped %s", strings.TrimPrefix(id, plan+"/")))
+			}
+		}
+		sort.Strings(misses)
+		fmt.Printf("== %s (%d items)\n  clear links:          %v\n  clear+partial links:  %v\n  dropped accuracy:     %.3f (%d of %d)\n  relation agreement:   %.3f (%d of %d found links)\n",
+			part, items, clear, all, ratio(dropOK, items), dropOK, items, ratio(rel, relN), rel, relN)
+		for _, m := range misses {
+			fmt.Println("   ", m)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package link
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+func doc(id, date string, seq *int, clauses ...schemas.ClauseFeatures) schemas.DocFeatures {
+	return schemas.DocFeatures{DocID: id, Date: date, Sequence: seq, Clauses: clauses}
+}
+
+func zh(id, text string, mech ...string) schemas.ClauseFeatures {
+	return schemas.ClauseFeatures{ID: id, Zh: bigrams(text), Mech: mech}
+}
+
+func intp(n int) *int { return &n }
+
+func rules(t *testing.T) *Rules {
+	t.Helper()
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestPair: a later paragraph that restates an item, among other things,
+// continues it; an unrelated one does not; a shared named mechanism is
+// evidence.
+func TestPair(t *testing.T) {
+	a := doc("plan", "2021-12-03", nil,
+		zh("plan/i1", "继续办好中拉科技创新论坛。", "sti-forum"),
+		zh("plan/i2", "推动并发展家庭农业。"))
+	b := doc("paper", "2025-05-13", nil,
+		zh("paper/p1", "加强政府间科技创新合作机制建设，继续办好中拉科技创新论坛，深入实施科技伙伴计划。", "sti-forum"),
+		zh("paper/p2", "深化体育交流与合作，鼓励双方体育组织加强联系。"))
+	links := Pair(a, b, rules(t))
+	if len(links) != 1 || links[0].From != "plan/i1" || links[0].To != "paper/p1" {
+		t.Fatalf("links = %+v; want only plan/i1 → paper/p1", links)
+	}
+	if ev := strings.Join(links[0].Evidence, ","); !strings.Contains(ev, "mechanism sti-forum") || !strings.Contains(ev, "text ") {
+		t.Errorf("evidence %q; want the text score and the shared mechanism", ev)
+	}
+	// The same inputs give the same links, bit for bit.
+	if again := Pair(a, b, rules(t)); !reflect.DeepEqual(links, again) {
+		t.Error("Pair is not deterministic")
+	}
+}
+
+// TestCorpusOrderAndIndependence: links run from the earlier document to
+// the later by date, else by sequence; a pair that cannot be ordered is
+// said, not guessed; and the links between two documents do not change
+// when a third joins the run.
+func TestCorpusOrderAndIndependence(t *testing.T) {
+	r := rules(t)
+	plan := doc("plan", "", intp(1), zh("plan/i1", "继续办好中拉科技创新论坛。", "sti-forum"))
+	paper := doc("paper", "", intp(2), zh("paper/p1", "继续办好中拉科技创新论坛，深入实施科技伙伴计划。", "sti-forum"))
+	other := doc("speech", "", nil, zh("speech/p1", "继续办好中拉科技创新论坛。", "sti-forum"))
+	run := func(docs ...schemas.DocFeatures) ([]schemas.Link, []schemas.Continuity, []string) {
+		links, cont, notes, err := Corpus(len(docs), func(i int) (schemas.DocFeatures, error) { return docs[i], nil }, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return links, cont, notes
+	}
+	// Manifest order paper, plan: the plan still comes first by sequence.
+	links, cont, _ := run(paper, plan)
+	if len(links) != 1 || links[0].FromDoc != "plan" || links[0].ToDoc != "paper" {
+		t.Fatalf("links = %+v; want plan → paper", links)
+	}
+	if len(cont) != 1 || cont[0].ClauseID != "plan/i1" || cont[0].Status != "continued" {
+		t.Errorf("continuity = %+v; want plan/i1 continued", cont)
+	}
+	links3, _, notes := run(paper, plan, other)
+	var between []schemas.Link
+	for _, l := range links3 {
+		if l.FromDoc == "plan" && l.ToDoc == "paper" {
+			between = append(between, l)
+		}
+	}
+	if !reflect.DeepEqual(between, links) {
+		t.Errorf("a third document changed the links between the first two: %+v, was %+v", between, links)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "speech") || !strings.Contains(strings.Join(notes, "\n"), "sequence in sources.yaml") {
+		t.Errorf("notes %q; want the document that cannot be ordered named, with the remedy", notes)
+	}
+}
