@@ -234,6 +234,14 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 	idfZh := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh })
 	idfEn := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return c.En })
 	idfAnchor := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return counts(c.Anchors) })
+	// Mechanisms: how rare among all the clauses of the two documents,
+	// relative to one that only the two linked clauses name.
+	idfMech := map[string]float64{}
+	all := float64(len(a.Clauses) + len(b.Clauses))
+	for k, v := range dfOf(a, b, func(c schemas.ClauseFeatures) []string { return c.Mech }) {
+		idfMech[k] = math.Log((all + 1) / float64(v+1))
+	}
+	maxIDF := math.Log((all + 1) / 3)
 	vec := func(c schemas.ClauseFeatures) (vector, vector) {
 		return weigh(c.Zh, idfZh), weigh(c.En, idfEn)
 	}
@@ -267,10 +275,14 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 				ev = append(ev, fmt.Sprintf("text %.2f", text))
 			}
 			if shared := intersect(ca.Mech, cb.Mech); len(shared) > 0 {
-				score += r.Weights.Mechanism
+				// A mechanism many clauses name (the Belt and Road
+				// Initiative) says less than a forum named once.
+				best := 0.0
 				for _, m := range shared {
+					best = math.Max(best, idfMech[m]/maxIDF)
 					ev = append(ev, "mechanism "+m)
 				}
+				score += r.Weights.Mechanism * best
 			}
 			if total := weightOf(ca.Anchors, idfAnchor); total > 0 {
 				if shared := intersect(ca.Anchors, cb.Anchors); len(shared) > 0 {
@@ -339,6 +351,19 @@ type vector []entry
 type entry struct {
 	key string
 	w   float64
+}
+
+// dfOf counts, per key, the clauses of the two documents that have it.
+func dfOf(a, b schemas.DocFeatures, of func(schemas.ClauseFeatures) []string) map[string]int {
+	df := map[string]int{}
+	for _, d := range []schemas.DocFeatures{a, b} {
+		for _, c := range d.Clauses {
+			for _, k := range of(c) {
+				df[k]++
+			}
+		}
+	}
+	return df
 }
 
 func weigh(tf map[string]int, idf map[string]float64) vector {
