@@ -130,14 +130,18 @@ func TestStreamedRelease(t *testing.T) {
 			}
 			continue
 		}
-		entries, _ := os.ReadDir(first)
-		for _, e := range entries {
-			a, _ := os.ReadFile(filepath.Join(first, e.Name()))
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil || !bytes.Equal(a, b) {
-				t.Errorf("jobs %d: %s differs from one job's (%v)", jobs, e.Name(), err)
+		filepath.WalkDir(first, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
 			}
-		}
+			rel, _ := filepath.Rel(first, p)
+			a, _ := os.ReadFile(p)
+			b, err := os.ReadFile(filepath.Join(dir, rel))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("jobs %d: %s differs from one job's (%v)", jobs, rel, err)
+			}
+			return nil
+		})
 	}
 }
 

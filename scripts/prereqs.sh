@@ -22,6 +22,8 @@ if [ "$what" = test ]; then
   command -v gcc >/dev/null 2>&1 || { missing+=(gcc); apt+=(gcc); }
   command -v npm >/dev/null 2>&1 || { missing+=(npm); apt+=(npm); }
   "$python" -c 'import pandas' >/dev/null 2>&1 || { missing+=("pandas for $python"); apt+=(python3-pandas); }
+  { [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; } ||
+    { missing+=("chromium (the report page's browser test)"); apt+=(chromium); }
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -98,7 +98,7 @@ published version would change).`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd(), newVersionCmd(), newGenCorpusCmd())
+	root.AddCommand(newRunCmd(), newFetchCmd(), newAddCmd(), newStagesCmd(), newSchemaCmd(), newRefitCmd(), newVersionCmd(), newGenCorpusCmd(), newReportCmd())
 	return root
 }
 

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/policyledger/policyledger/internal/fsx"
+	"github.com/policyledger/policyledger/report"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/stages/link"
 )
@@ -116,6 +117,9 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 				return nil, err
 			}
 			w.releases, w.final, w.compare = releases, final, cmp
+			w.read = func(name string) (io.ReadCloser, error) {
+				return os.Open(filepath.Join(final, filepath.FromSlash(name)))
+			}
 			return w, nil
 		}
 	}
@@ -135,7 +139,11 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 		return nil, fmt.Errorf("release: create staging folder in %s: %w: check permissions or free disk space", releases, err)
 	}
 	create := func(name string) (io.WriteCloser, error) {
-		f, err := createFile(filepath.Join(staging, name))
+		path := filepath.Join(staging, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("release: write %s: %w: check free disk space and permissions; nothing was published", name, err)
+		}
+		f, err := createFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("release: write %s: %w: check free disk space and permissions; nothing was published", name, err)
 		}
@@ -149,6 +157,9 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 		return nil, err
 	}
 	w.releases, w.staging, w.unlock, w.created = releases, staging, unlock, created
+	w.read = func(name string) (io.ReadCloser, error) {
+		return os.Open(filepath.Join(staging, filepath.FromSlash(name)))
+	}
 	if s.Options.Version != Auto {
 		w.final = Dir(s.Options.Output, s.Options.Version)
 	}
@@ -185,6 +196,9 @@ func (w *Writer) Publish(st *schemas.State) error {
 	if prev != "" {
 		var err error
 		if diff, err = Compare(filepath.Join(w.releases, prev), prev, tables); err != nil {
+			return err
+		}
+		if err := w.comparePresentation(&diff); err != nil {
 			return err
 		}
 	}
@@ -395,8 +409,11 @@ type Writer struct {
 	extra      []string
 	// Set by Stage.Open: where the files go and where they are published,
 	// or the published version they are compared with.
-	releases string
-	version  string // the version published, verified, or found up to date
+	releases  string
+	version   string // the version published, verified, or found up to date
+	tableInfo map[string]fileInfo
+	// read opens a written table file again (for the report page).
+	read func(name string) (io.ReadCloser, error)
 	// Link features wait in spool (one file per document) for the run's end.
 	spool          string
 	nfeat          int
@@ -607,6 +624,7 @@ func (w *Writer) finishTables() error {
 	if err := w.linkCorpus(); err != nil {
 		return err
 	}
+	defer func() { w.tableInfo = maps.Clone(w.info) }()
 	data := schemas.Data{Mechanisms: w.mechanisms, Sectors: w.sectors, Totals: &w.totals,
 		Links: w.links, Continuity: w.continuity, LinkReview: w.linkReview}
 	for _, t := range schemas.Tables() {
@@ -644,13 +662,19 @@ func (w *Writer) finishTables() error {
 // record changes (CHANGES.md, changes.jsonl), the generated CHANGELOG.md,
 // the data card, CITATION.cff and SHA256SUMS.
 func (w *Writer) finishMeta(version string, diff Diff) error {
-	opt := w.opt
-	opt.Version = version
 	dp, err := DataPackage(w.ds, version, w.docs, w.info)
 	if err != nil {
 		return fmt.Errorf("release: datapackage.json: %w", err)
 	}
-	tableFiles := maps.Clone(w.info)
+	pres, err := w.presentation(version)
+	if err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(pres) {
+		if err := w.put(name, pres[name]); err != nil {
+			return err
+		}
+	}
 	var prevLog []byte
 	if diff.Previous != "" {
 		if prevLog, err = os.ReadFile(filepath.Join(w.releases, diff.Previous, "CHANGELOG.md")); err != nil {
@@ -665,7 +689,6 @@ func (w *Writer) finishMeta(version string, diff Diff) error {
 		{"CHANGES.md", []byte(changesMarkdown(version, diff))},
 		{"changes.jsonl", changesJSONL(diff)},
 		{"CHANGELOG.md", changelog(version, diff, w.changelog, prevLog)},
-		{"README.md", []byte(card(w.ds, opt, w.docs, tableFiles, w.rowCounts, w.extra))},
 		{"CITATION.cff", citation(w.ds, version)},
 	} {
 		if err := w.put(f.name, f.b); err != nil {
@@ -673,6 +696,43 @@ func (w *Writer) finishMeta(version string, diff Diff) error {
 		}
 	}
 	return w.put("SHA256SUMS", sums(w.info))
+}
+
+// presentation renders the files for people — the data card and the
+// report page — for a version. They depend on the tables and the code, so
+// Publish also renders them for the previous version to tell whether they
+// changed.
+func (w *Writer) presentation(version string) (map[string][]byte, error) {
+	opt := w.opt
+	opt.Version = version
+	c := []byte(card(w.ds, opt, w.docs, w.tableInfo, w.rowCounts, w.extra))
+	page, err := report.Render(report.Input{Title: w.ds.Title, Version: version, ReviewThreshold: w.opt.ReviewThreshold, Card: c, Open: w.read})
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"README.md": c, report.Path: page}, nil
+}
+
+// comparePresentation adds to d what changed in the files for people
+// since the previous version: a new one makes a minor version, a changed
+// one a patch (the page or card were made differently).
+func (w *Writer) comparePresentation(d *Diff) error {
+	pres, err := w.presentation(d.Previous)
+	if err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(pres) {
+		old, err := os.ReadFile(filepath.Join(w.releases, d.Previous, filepath.FromSlash(name)))
+		switch {
+		case err != nil:
+			d.Schema = append(d.Schema, fmt.Sprintf("new file `%s`", name))
+			d.Bump = max(d.Bump, Minor)
+		case !bytes.Equal(old, pres[name]):
+			d.Schema = append(d.Schema, fmt.Sprintf("`%s` is made differently", name))
+			d.Bump = max(d.Bump, Patch)
+		}
+	}
+	return nil
 }
 
 // put writes a whole file.
@@ -706,6 +766,13 @@ func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte)
 	})
 	if err != nil {
 		return nil, err
+	}
+	w.read = func(name string) (io.ReadCloser, error) {
+		b, ok := bufs[name]
+		if !ok {
+			return nil, fs.ErrNotExist
+		}
+		return io.NopCloser(bytes.NewReader(b.Bytes())), nil
 	}
 	for _, d := range data.Docs {
 		if err := w.Add(d); err != nil {

@@ -38,6 +38,9 @@ type packageJSON struct {
 	Licenses    []schemas.License `json:"licenses"`
 	Sources     []sourceJSON      `json:"sources"`
 	Resources   []resourceJSON    `json:"resources"`
+	// Report is the release's page for people (a custom property: the
+	// tabular profile lists only tables as resources).
+	Report string `json:"report"`
 }
 
 type sourceJSON struct {
@@ -111,6 +114,7 @@ func DataPackage(ds schemas.Dataset, version string, docs []schemas.Summary, fil
 		Keywords:    ds.Keywords,
 		Licenses:    ds.Licenses,
 		Sources:     []sourceJSON{},
+		Report:      "report/index.html",
 	}
 	for _, d := range docs {
 		p.Sources = append(p.Sources, sourceJSON{Title: sourceTitle(d.Source), Path: d.Source.URL})

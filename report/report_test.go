@@ -1,0 +1,195 @@
+package report_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/policyledger/policyledger/pipeline"
+	"github.com/policyledger/policyledger/sources"
+	"github.com/policyledger/policyledger/stages/release"
+)
+
+// build writes a release of the embedded sources and returns its folder.
+func build(t *testing.T) string {
+	t.Helper()
+	out := t.TempDir()
+	if _, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest,
+		Release: release.Options{Output: out, Version: "0.1.0", ReviewThreshold: 0.8}}); err != nil {
+		t.Fatal(err)
+	}
+	return release.Dir(out, "0.1.0")
+}
+
+func rows(t *testing.T, dir, name string, keep func(map[string]any) bool) int {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<26)
+	for sc.Scan() {
+		var r map[string]any
+		json.Unmarshal(sc.Bytes(), &r)
+		if keep == nil || keep(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestReportPage: the page is in the release and in SHA256SUMS; the numbers
+// it shows are the tables' numbers; it is well formed; every link inside it
+// resolves; and it loads nothing from anywhere.
+func TestReportPage(t *testing.T) {
+	dir := build(t)
+	page, err := os.ReadFile(filepath.Join(dir, "report", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sums, _ := os.ReadFile(filepath.Join(dir, "SHA256SUMS")); !strings.Contains(string(sums), "  report/index.html\n") {
+		t.Error("SHA256SUMS does not list report/index.html")
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{} // id → text
+	var hrefs, srcs []string
+	var cells []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "id":
+					ids[a.Val] = text(n)
+				case "href":
+					hrefs = append(hrefs, a.Val)
+				case "src":
+					srcs = append(srcs, a.Val)
+				case "data-field", "data-kind":
+					cells = append(cells, n)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	is := func(r map[string]any) bool { return r["is_commitment"] == true }
+	for id, want := range map[string]int{
+		"n-documents":   rows(t, dir, "documents.jsonl", nil),
+		"n-clauses":     rows(t, dir, "clauses.jsonl", nil),
+		"n-sentences":   rows(t, dir, "sentences.jsonl", nil),
+		"n-commitments": rows(t, dir, "commitments.jsonl", is),
+		"n-mechanisms":  rows(t, dir, "mechanisms.jsonl", nil),
+		"n-links":       rows(t, dir, "links.jsonl", nil),
+	} {
+		if got := ids[id]; got != strconv.Itoa(want) || want == 0 {
+			t.Errorf("%s shows %q; the tables have %d", id, got, want)
+		}
+	}
+	for _, c := range cells {
+		var docID, field, kind string
+		for _, a := range c.Attr {
+			switch a.Key {
+			case "data-doc":
+				docID = a.Val
+			case "data-field":
+				field = a.Val
+			case "data-kind":
+				kind = a.Val
+			}
+		}
+		var want int
+		switch {
+		case kind != "":
+			want = rows(t, dir, "clauses.jsonl", func(r map[string]any) bool { return r["kind"] == kind })
+		case field == "commitments":
+			want = rows(t, dir, "commitments.jsonl", func(r map[string]any) bool { return r["doc_id"] == docID && is(r) })
+		default:
+			want = rows(t, dir, field+".jsonl", func(r map[string]any) bool { return r["doc_id"] == docID })
+		}
+		if got := text(c); got != strconv.Itoa(want) {
+			t.Errorf("%s %s%s shows %s; the tables have %d", docID, field, kind, got, want)
+		}
+	}
+	if len(cells) < 8 {
+		t.Errorf("only %d checked cells; want every document's counts and every kind", len(cells))
+	}
+	for _, h := range hrefs {
+		if !strings.HasPrefix(h, "#") {
+			t.Errorf("link %q leaves the page", h)
+		} else if _, ok := ids[strings.TrimPrefix(h, "#")]; !ok {
+			t.Errorf("link %q resolves to nothing", h)
+		}
+	}
+	if len(srcs) > 0 {
+		t.Errorf("the page loads %v; it must be self-contained", srcs)
+	}
+	if !strings.Contains(ids["s-lac-policy-2025/part3/prog2/sec9/para1/s1"], "继续办好中拉科技创新论坛") {
+		t.Error("the reader lacks a known sentence of the policy paper")
+	}
+	checkBalanced(t, page)
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	var f func(*html.Node)
+	f = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			f(c)
+		}
+	}
+	f(n)
+	return strings.TrimSpace(b.String())
+}
+
+var void = map[string]bool{"meta": true, "input": true, "br": true, "img": true, "link": true, "hr": true, "rect": true, "col": true, "source": true}
+
+// checkBalanced fails on any element closed out of order or left open:
+// the page is well formed, not merely parseable.
+func checkBalanced(t *testing.T, page []byte) {
+	t.Helper()
+	z := html.NewTokenizer(bytes.NewReader(page))
+	var stack []string
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if len(stack) != 0 {
+				t.Errorf("elements left open: %v", stack)
+			}
+			return
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if !void[string(name)] {
+				stack = append(stack, string(name))
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if void[string(name)] {
+				continue
+			}
+			if len(stack) == 0 || stack[len(stack)-1] != string(name) {
+				t.Fatalf("</%s> closes %v", name, stack)
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
