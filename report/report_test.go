@@ -66,6 +66,8 @@ func TestReportPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := map[string]string{} // id → text
+	chartSums := map[string]int{}  // chart id → sum of its bars' values
+	var chartID string
 	var hrefs, srcs []string
 	var cells []*html.Node
 	var walk func(*html.Node)
@@ -81,6 +83,12 @@ func TestReportPage(t *testing.T) {
 					srcs = append(srcs, a.Val)
 				case "data-field", "data-kind":
 					cells = append(cells, n)
+				case "data-value":
+					v, _ := strconv.Atoi(a.Val)
+					chartSums[chartID] += v
+				}
+				if a.Key == "id" && strings.HasPrefix(a.Val, "chart-") {
+					chartID = a.Val
 				}
 			}
 		}
@@ -136,6 +144,17 @@ func TestReportPage(t *testing.T) {
 		} else if _, ok := ids[strings.TrimPrefix(h, "#")]; !ok {
 			t.Errorf("link %q resolves to nothing", h)
 		}
+	}
+	// The charts draw the tables' numbers: each document's sector bars add
+	// up to its commitments, the bead shapes to the bilingual sentences.
+	for _, d := range []string{"lac-policy-2025", "celac-jap-2022-2024"} {
+		want := rows(t, dir, "commitments.jsonl", func(r map[string]any) bool { return r["doc_id"] == d && is(r) })
+		if got := chartSums["chart-sectors-"+d]; got != want {
+			t.Errorf("the sector chart of %s adds up to %d; the table has %d commitments", d, got, want)
+		}
+	}
+	if got, want := chartSums["chart-beads"], rows(t, dir, "sentences.jsonl", func(r map[string]any) bool { return r["bead"] != nil }); got != want {
+		t.Errorf("the bead chart adds up to %d; the table has %d beads", got, want)
 	}
 	if len(srcs) > 0 {
 		t.Errorf("the page loads %v; it must be self-contained", srcs)
