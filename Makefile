@@ -84,7 +84,7 @@ bench: bin/policyledger
 
 ## eval-align: strict and lax precision/recall/F1 of sentence alignment against the gold standard
 eval-align:
-	$(GO) test ./stages/align -count=1 -run 'TestEvalAlign|TestMergedParagraphs' -v -args -report
+	$(GO) test ./stages/align -count=1 -run 'TestEvalAlign|TestMergedParagraphs|TestEvalVariants' -v -args -report
 
 ## eval-links: cross-document link P/R/F1 (clear, clear+partial) and dropped accuracy per part of the gold standard
 eval-links:

@@ -76,6 +76,39 @@ func Simplified(s string) string {
 	return s
 }
 
+// s2t maps each simplified character to one traditional form: the first
+// the table lists for it. Simplified-to-traditional is one-to-many (发 is
+// 發 or 髮), so this is for building test texts, not for publishing text.
+var s2t = func() map[rune]rune {
+	m := map[rune]rune{}
+	for _, line := range strings.Split(table, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		a, b, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		ra, _ := utf8.DecodeRuneInString(a)
+		rb, _ := utf8.DecodeRuneInString(b)
+		if _, seen := m[rb]; !seen && ra != rb {
+			m[rb] = ra
+		}
+	}
+	return m
+}()
+
+// Traditional writes s in traditional characters, one form per character
+// (see s2t): for tests of traditional-character input.
+func Traditional(s string) string {
+	return strings.Map(func(r rune) rune {
+		if t, ok := s2t[r]; ok {
+			return t
+		}
+		return r
+	}, s)
+}
+
 // Script tells whether a Chinese text is written in traditional characters
 // ("Hant") or simplified ones ("Hans"): traditional when more than 5% of its
 // Chinese characters have a different simplified form. Simplified text uses

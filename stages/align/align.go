@@ -1,6 +1,6 @@
 // Package align is the fourth stage: it splits the text of each clause into
 // sentences and, for bilingual clauses, pairs Chinese and English sentences
-// into beads (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-0, 0-1) with a dynamic
+// into beads (1-1 … 1-4, 4-1, 2-3, 3-2, 1-0, 0-1) with a dynamic
 // programme whose cost is a Gale–Church length model plus lexical anchors:
 // numbers, Latin tokens kept inside Chinese text (AEO, 5G) and bilingual
 // glossary terms, harvested from the documents' own heading rows and read
