@@ -49,7 +49,14 @@ func splitVariant(g goldPara) goldPara {
 	out := goldPara{clause: g.clause, zhSent: g.zhSent}
 	for _, b := range g.beads {
 		nb := goldBead{zh: b.zh}
+		// Only a bead with one Chinese sentence is split: splitting the
+		// English of a 2-1 bead may part the two Chinese sentences'
+		// translations, and the construction could not say which gold
+		// (2-2, or 1-1 and 1-1) is right.
 		room := maxEn[len(b.zh)] - len(b.en)
+		if len(b.zh) != 1 {
+			room = 0
+		}
 		for _, e := range b.en {
 			pieces := splitSentence(g.enSent[e-1], 1+max(0, room))
 			room -= len(pieces) - 1
@@ -107,11 +114,11 @@ func traditionalVariant(g goldPara) goldPara {
 }
 
 // floors are what each variant is held to. The project's floor is 0.95;
-// the split variant does not reach it yet (0.924: where a Chinese sentence
+// the split variant does not reach it yet (0.939: where a Chinese sentence
 // becomes three or four short English ones, lengths alone cannot tell
 // which neighbour a piece belongs to), so its test guards the figure
 // reached, and the README and the note say so.
-var floors = map[string]float64{"split": 0.92, "merge": 0.95, "traditional": 0.95}
+var floors = map[string]float64{"split": 0.93, "merge": 0.95, "traditional": 0.95}
 
 // TestEvalVariants holds each variant to its floor (make eval-align prints
 // the figures with -report).
