@@ -93,3 +93,42 @@ func TestCorpusOrderAndIndependence(t *testing.T) {
 		t.Errorf("notes %q; want the document that cannot be ordered named, with the remedy", notes)
 	}
 }
+
+// coverage, the pairwise reference for hits: how much of a (by weight) b holds: the weighted share of the
+// earlier clause's features found in the later one. A later paragraph that
+// continues a short item usually says much more besides, which a symmetric
+// measure would hold against it.
+func coverage(a, b vector) float64 {
+	var hit, all float64
+	for i, j := 0, 0; i < len(a); i++ {
+		all += a[i].w
+		for j < len(b) && b[j].key < a[i].key {
+			j++
+		}
+		if j < len(b) && b[j].key == a[i].key {
+			hit += a[i].w
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return hit / all
+}
+
+// TestHitsIsCoverage: the inverted index gives, bit for bit, the share a
+// pairwise merge of the two vectors gives.
+func TestHitsIsCoverage(t *testing.T) {
+	a := doc("a", "", nil, zh("a/1", "继续办好中拉科技创新论坛，加强交流。"), zh("a/2", "推动并发展家庭农业，加强合作。"))
+	b := doc("b", "", nil, zh("b/1", "加强政府间科技创新合作机制建设，继续办好中拉科技创新论坛。"), zh("b/2", "深化农业合作，加强交流。"), zh("b/3", "举办文明对话大会。"))
+	idfZh := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh })
+	index := postings(b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh })
+	for _, ca := range a.Clauses {
+		num := make([]float64, len(b.Clauses))
+		tot := hits(weigh(ca.Zh, idfZh), index, num)
+		for j, cb := range b.Clauses {
+			if want := coverage(weigh(ca.Zh, idfZh), weigh(cb.Zh, idfZh)); num[j]/tot != want {
+				t.Errorf("%s in %s: index %v, pairwise %v", ca.ID, cb.ID, num[j]/tot, want)
+			}
+		}
+	}
+}
