@@ -35,8 +35,6 @@ type Input struct {
 	Title, Version  string
 	ReviewThreshold float64
 	Card            []byte // the data card (README.md), Markdown
-	// Open opens a file of the release by name (clauses.jsonl…).
-	Open func(name string) (io.ReadCloser, error)
 }
 
 type doc struct {
@@ -93,141 +91,178 @@ type chart struct {
 	SVG                template.HTML
 }
 
-// Render reads the release's tables and renders the page.
-func Render(in Input) ([]byte, error) {
-	p := &page{Input: in, Totals: map[string]int{}}
-	docs := map[string]*doc{}
-	reader := map[string]*readerDoc{}
-	if err := eachJSON(in.Open, "documents.jsonl", func(r map[string]any) {
-		d := &doc{ID: s(r["doc_id"]), TitleZh: s(r["title_zh"]), TitleEn: s(r["title_en"]), Quality: s(r["quality"]),
-			Languages: strs(r["languages"]), Warnings: strs(r["warnings"]),
+// Collector gathers what the page shows from the release's rows, a row at
+// a time: the release hands it each document's rows as it writes them
+// (nothing is read back), and FromRelease reads them from a release
+// folder's files. Rows must come as the files hold them: documents before
+// their clauses, clauses before their sentences.
+type Collector struct {
+	p          *page
+	docs       map[string]*doc
+	reader     map[string]*readerDoc
+	kinds      map[string]int
+	clauses    map[string]*clause
+	beads      map[string]int
+	scores     []float64
+	sentences  map[string]*sentence
+	actors     map[string]int
+	sectors    map[string]bool
+	modalities map[string]bool
+	actorSet   map[string]bool
+	continuity map[string][2]int // group → continued, dropped
+	groups     []string
+}
+
+// NewCollector starts an empty collector.
+func NewCollector() *Collector {
+	return &Collector{p: &page{Totals: map[string]int{}}, docs: map[string]*doc{}, reader: map[string]*readerDoc{},
+		kinds: map[string]int{}, clauses: map[string]*clause{}, beads: map[string]int{}, sentences: map[string]*sentence{},
+		actors: map[string]int{}, sectors: map[string]bool{}, modalities: map[string]bool{}, actorSet: map[string]bool{},
+		continuity: map[string][2]int{}}
+}
+
+// Tables are the tables the page is made from, with the file each is read
+// from in a release folder.
+var Tables = map[string]string{
+	"documents": "documents.jsonl", "clauses": "clauses.jsonl", "sentences": "sentences.jsonl",
+	"commitments": "commitments.jsonl", "mechanisms": "mechanisms.jsonl", "links": "links.jsonl",
+	"continuity": "continuity.jsonl", "review": "review.csv",
+}
+
+// Row takes one row of a table; get returns a column's value.
+func (c *Collector) Row(table string, get func(column string) any) {
+	p := c.p
+	switch table {
+	case "documents":
+		d := &doc{ID: s(get("doc_id")), TitleZh: s(get("title_zh")), TitleEn: s(get("title_en")), Quality: s(get("quality")),
+			Languages: strs(get("languages")), Warnings: strs(get("warnings")),
 			Sectors: map[string]int{}, Modalities: map[string]int{}, Strengths: map[string]int{}}
 		p.Docs = append(p.Docs, d)
-		docs[d.ID] = d
+		c.docs[d.ID] = d
 		if len(p.Reader) < MaxReaderDocs {
 			rd := &readerDoc{doc: d}
 			p.Reader = append(p.Reader, rd)
-			reader[d.ID] = rd
+			c.reader[d.ID] = rd
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if len(p.Docs) > len(p.Reader) {
-		p.ReaderNote = fmt.Sprintf("The reader shows the first %d of %d documents; the overview, the charts and the review queue cover all of them.", len(p.Reader), len(p.Docs))
-	}
-	kinds := map[string]int{}
-	clauses := map[string]*clause{}
-	if err := eachJSON(in.Open, "clauses.jsonl", func(r map[string]any) {
-		c := &clause{ID: s(r["clause_id"]), DocID: s(r["doc_id"]), Kind: s(r["kind"]), Label: s(r["label"]),
-			TitleZh: s(r["title_zh"]), TitleEn: s(r["title_en"]), Level: int(num(r["level"])),
-			Text: r["text_zh"] != nil || r["text_en"] != nil}
-		kinds[c.Kind]++
+	case "clauses":
+		cl := &clause{ID: s(get("clause_id")), DocID: s(get("doc_id")), Kind: s(get("kind")), Label: s(get("label")),
+			TitleZh: s(get("title_zh")), TitleEn: s(get("title_en")), Level: int(num(get("level"))),
+			Text: get("text_zh") != nil || get("text_en") != nil}
+		c.kinds[cl.Kind]++
 		p.Totals["clauses"]++
-		if d := docs[c.DocID]; d != nil {
+		if d := c.docs[cl.DocID]; d != nil {
 			d.Clauses++
 		}
-		if rd := reader[c.DocID]; rd != nil {
-			rd.Clauses = append(rd.Clauses, c)
-			clauses[c.ID] = c
+		if rd := c.reader[cl.DocID]; rd != nil {
+			rd.Clauses = append(rd.Clauses, cl)
+			c.clauses[cl.ID] = cl
 		}
-	}); err != nil {
-		return nil, err
-	}
-	for k, v := range kinds {
-		p.Kinds = append(p.Kinds, kv{k, v})
-	}
-	sort.Slice(p.Kinds, func(i, j int) bool { return p.Kinds[i].V > p.Kinds[j].V || p.Kinds[i].V == p.Kinds[j].V && p.Kinds[i].K < p.Kinds[j].K })
-	beads := map[string]int{}
-	var scores []float64
-	sentences := map[string]*sentence{}
-	if err := eachJSON(in.Open, "sentences.jsonl", func(r map[string]any) {
+	case "sentences":
 		p.Totals["sentences"]++
-		if d := docs[s(r["doc_id"])]; d != nil {
+		if d := c.docs[s(get("doc_id"))]; d != nil {
 			d.Sentences++
 		}
-		if b := s(r["bead"]); b != "" {
-			beads[b]++
+		if b := s(get("bead")); b != "" {
+			c.beads[b]++
 		}
-		if sc, ok := r["score"].(float64); ok {
-			scores = append(scores, sc)
+		if sc, ok := get("score").(float64); ok {
+			c.scores = append(c.scores, sc)
 		}
-		if c := clauses[s(r["clause_id"])]; c != nil {
-			st := &sentence{ID: s(r["sentence_id"]), ClauseID: c.ID, Zh: s(r["zh"]), En: s(r["en"]), Bead: s(r["bead"]),
-				Review: r["needs_review"] == true, Reason: s(r["review_reason"])}
-			c.Sentences = append(c.Sentences, st)
-			sentences[st.ID] = st
+		if cl := c.clauses[s(get("clause_id"))]; cl != nil {
+			st := &sentence{ID: s(get("sentence_id")), ClauseID: cl.ID, Zh: s(get("zh")), En: s(get("en")), Bead: s(get("bead")),
+				Review: get("needs_review") == true, Reason: s(get("review_reason"))}
+			cl.Sentences = append(cl.Sentences, st)
+			c.sentences[st.ID] = st
 		}
-	}); err != nil {
-		return nil, err
-	}
-	actors := map[string]int{}
-	sectors, modalities, actorSet := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	if err := eachJSON(in.Open, "commitments.jsonl", func(r map[string]any) {
-		if r["is_commitment"] != true {
+	case "commitments":
+		if get("is_commitment") != true {
 			return
 		}
 		p.Totals["commitments"]++
-		u := unit{Actor: s(r["actor"]), Modality: s(r["modality"]), Strength: s(r["strength"]), Sector: s(r["sector"])}
-		actors[u.Actor]++
-		sectors[u.Sector], modalities[u.Modality], actorSet[u.Actor] = true, true, true
-		if d := docs[s(r["doc_id"])]; d != nil {
+		u := unit{Actor: s(get("actor")), Modality: s(get("modality")), Strength: s(get("strength")), Sector: s(get("sector"))}
+		c.actors[u.Actor]++
+		c.sectors[u.Sector], c.modalities[u.Modality], c.actorSet[u.Actor] = true, true, true
+		if d := c.docs[s(get("doc_id"))]; d != nil {
 			d.Commitments++
 			d.Sectors[u.Sector]++
 			d.Modalities[u.Modality]++
 			d.Strengths[u.Strength]++
 		}
-		if st := sentences[s(r["sentence_id"])]; st != nil {
+		if st := c.sentences[s(get("sentence_id"))]; st != nil {
 			st.Units = append(st.Units, u)
 		}
-	}); err != nil {
-		return nil, err
+	case "mechanisms":
+		p.Totals["mechanisms"]++
+	case "links":
+		p.Totals["links"]++
+	case "continuity":
+		g := group(s(get("clause_id")))
+		if _, ok := c.continuity[g]; !ok {
+			c.groups = append(c.groups, g)
+		}
+		n := c.continuity[g]
+		if s(get("status")) == "continued" {
+			n[0]++
+		} else {
+			n[1]++
+		}
+		c.continuity[g] = n
+	case "review":
+		p.Review = append(p.Review, reviewItem{Kind: "bead", ID: s(get("sentence_id")), DocID: s(get("doc_id")), Reason: s(get("reason")),
+			Text: shorten(s(get("zh"))+" | "+s(get("en")), 120)})
 	}
-	p.Sectors, p.ModalitiesL, p.Actors = keys(sectors), keys(modalities), keys(actorSet)
-	if err := eachJSON(in.Open, "mechanisms.jsonl", func(map[string]any) { p.Totals["mechanisms"]++ }); err != nil {
-		return nil, err
-	}
-	continuity := map[string][2]int{} // group → continued, dropped
-	var groups []string
-	hasLinks := true
-	if err := eachJSON(in.Open, "links.jsonl", func(map[string]any) { p.Totals["links"]++ }); err != nil {
-		hasLinks = false
-	}
-	if hasLinks {
-		if err := eachJSON(in.Open, "continuity.jsonl", func(r map[string]any) {
-			g := group(s(r["clause_id"]))
-			if _, ok := continuity[g]; !ok {
-				groups = append(groups, g)
+}
+
+// FromRelease collects the rows of a release folder's files.
+func FromRelease(open func(name string) (io.ReadCloser, error)) (*Collector, error) {
+	c := NewCollector()
+	for _, table := range []string{"documents", "clauses", "sentences", "commitments", "mechanisms", "links", "continuity"} {
+		name := Tables[table]
+		if err := eachJSON(open, name, func(r map[string]any) { c.Row(table, func(k string) any { return r[k] }) }); err != nil {
+			if table == "links" || table == "continuity" {
+				continue // releases before links
 			}
-			n := continuity[g]
-			if s(r["status"]) == "continued" {
-				n[0]++
-			} else {
-				n[1]++
-			}
-			continuity[g] = n
-		}); err != nil {
 			return nil, err
 		}
 	}
-	if err := eachCSV(in.Open, "review.csv", func(r map[string]string) {
-		p.Review = append(p.Review, reviewItem{Kind: "bead", ID: r["sentence_id"], DocID: r["doc_id"], Reason: r["reason"], Text: shorten(r["zh"]+" | "+r["en"], 120)})
+	if err := eachCSV(open, "review.csv", func(r map[string]string) {
+		c.Row("review", func(k string) any { return r[k] })
 	}); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
+
+// Render renders the page from what c collected.
+func Render(in Input, c *Collector) ([]byte, error) {
+	p := c.p
+	p.Input = in
+	if len(p.Docs) > len(p.Reader) {
+		p.ReaderNote = fmt.Sprintf("The reader shows the first %d of %d documents; the overview, the charts and the review queue cover all of them.", len(p.Reader), len(p.Docs))
+	}
+	p.Kinds = nil
+	for k, v := range c.kinds {
+		p.Kinds = append(p.Kinds, kv{k, v})
+	}
+	sort.Slice(p.Kinds, func(i, j int) bool { return p.Kinds[i].V > p.Kinds[j].V || p.Kinds[i].V == p.Kinds[j].V && p.Kinds[i].K < p.Kinds[j].K })
+	p.Sectors, p.ModalitiesL, p.Actors = keys(c.sectors), keys(c.modalities), keys(c.actorSet)
+	review := append([]reviewItem{}, p.Review...)
 	for _, d := range p.Docs {
 		for _, w := range d.Warnings {
-			p.Review = append(p.Review, reviewItem{Kind: "warning", ID: d.ID, DocID: d.ID, Reason: w})
+			review = append(review, reviewItem{Kind: "warning", ID: d.ID, DocID: d.ID, Reason: w})
 		}
 	}
-	p.Charts = charts(p, beads, scores, actors, continuity, groups)
+	pg := *p
+	pg.Review = review
+	pg.Charts = charts(&pg, c.beads, c.scores, c.actors, c.continuity, c.groups)
 	var card bytes.Buffer
 	md := goldmark.New(goldmark.WithExtensions(extension.Table))
 	if err := md.Convert(in.Card, &card); err != nil {
 		return nil, fmt.Errorf("report: the data card: %w", err)
 	}
-	p.CardHTML = template.HTML(card.String())
+	pg.CardHTML = template.HTML(card.String())
 	var out bytes.Buffer
-	if err := pageTemplate.Execute(&out, p); err != nil {
+	if err := pageTemplate.Execute(&out, &pg); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	return out.Bytes(), nil
@@ -293,12 +328,24 @@ func s(v any) string {
 	return x
 }
 
+// num reads a number as JSON gives it (float64) or as a row holds it
+// (int64).
 func num(v any) float64 {
-	x, _ := v.(float64)
-	return x
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	}
+	return 0
 }
 
+// strs reads a list as JSON gives it ([]any) or as a row holds it
+// ([]string).
 func strs(v any) []string {
+	if xs, ok := v.([]string); ok {
+		return append([]string{}, xs...)
+	}
 	xs, _ := v.([]any)
 	out := make([]string, 0, len(xs))
 	for _, x := range xs {

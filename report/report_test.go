@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/policyledger/policyledger/report"
 
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/sources"
@@ -65,8 +68,8 @@ func TestReportPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]string{} // id → text
-	chartSums := map[string]int{}  // chart id → sum of its bars' values
+	ids := map[string]string{}    // id → text
+	chartSums := map[string]int{} // chart id → sum of its bars' values
 	var chartID string
 	var hrefs, srcs []string
 	var cells []*html.Node
@@ -210,5 +213,30 @@ func checkBalanced(t *testing.T, page []byte) {
 			}
 			stack = stack[:len(stack)-1]
 		}
+	}
+}
+
+// TestReportFromFiles: the page policyledger report renders from a release
+// folder's files is the page the release wrote while writing the tables.
+func TestReportFromFiles(t *testing.T) {
+	dir := build(t)
+	want, err := os.ReadFile(filepath.Join(dir, "report", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := report.FromRelease(func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(dir, name)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	var dp struct{ Title string }
+	b, _ := os.ReadFile(filepath.Join(dir, "datapackage.json"))
+	json.Unmarshal(b, &dp)
+	got, err := report.Render(report.Input{Title: dp.Title, Version: "0.1.0", ReviewThreshold: 0.8, Card: card}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the page rendered from the files (%d bytes) differs from the release's (%d bytes)", len(got), len(want))
 	}
 }

@@ -46,8 +46,11 @@ A published release is never edited: its own page is written by the release.`,
 			if err != nil {
 				return fmt.Errorf("report: %s: %w", dir, err)
 			}
-			page, err := report.Render(report.Input{Title: dp.Title, Version: dp.Version, ReviewThreshold: threshold, Card: card,
-				Open: func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(dir, filepath.FromSlash(name))) }})
+			c, err := report.FromRelease(func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(dir, filepath.FromSlash(name))) })
+			if err != nil {
+				return err
+			}
+			page, err := report.Render(report.Input{Title: dp.Title, Version: dp.Version, ReviewThreshold: threshold, Card: card}, c)
 			if err != nil {
 				return err
 			}

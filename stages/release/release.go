@@ -117,9 +117,6 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 				return nil, err
 			}
 			w.releases, w.final, w.compare = releases, final, cmp
-			w.read = func(name string) (io.ReadCloser, error) {
-				return os.Open(filepath.Join(final, filepath.FromSlash(name)))
-			}
 			return w, nil
 		}
 	}
@@ -157,9 +154,6 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 		return nil, err
 	}
 	w.releases, w.staging, w.unlock, w.created = releases, staging, unlock, created
-	w.read = func(name string) (io.ReadCloser, error) {
-		return os.Open(filepath.Join(staging, filepath.FromSlash(name)))
-	}
 	if s.Options.Version != Auto {
 		w.final = Dir(s.Options.Output, s.Options.Version)
 	}
@@ -412,8 +406,7 @@ type Writer struct {
 	releases  string
 	version   string // the version published, verified, or found up to date
 	tableInfo map[string]fileInfo
-	// read opens a written table file again (for the report page).
-	read func(name string) (io.ReadCloser, error)
+	report    *report.Collector // what the report page shows, gathered as rows are written
 	// Link features wait in spool (one file per document) for the run's end.
 	spool          string
 	nfeat          int
@@ -472,7 +465,7 @@ func NewWriter(ds schemas.Dataset, opt Options, changelog []byte, mechanisms []s
 		return nil, err
 	}
 	w := &Writer{ds: ds, opt: opt, changelog: changelog, mechanisms: mechanisms, sectors: sectors, create: create,
-		rowCounts: map[string]int{}, info: map[string]fileInfo{}}
+		rowCounts: map[string]int{}, info: map[string]fileInfo{}, report: report.NewCollector()}
 	if opt.CSVBOM {
 		w.extra = append(w.extra, "The `*.excel.csv` files are the same CSV with a UTF-8 byte-order mark and CRLF line ends, for spreadsheet programs; they are not listed in datapackage.json.")
 	}
@@ -527,6 +520,7 @@ func (w *Writer) Add(d schemas.Document) error {
 		if f.table.Name != table {
 			table, rows = f.table.Name, f.table.Rows(data)
 			w.rowCounts[table] += len(rows)
+			w.collect(f.table, rows)
 		}
 		if err := f.tw.Write(rows); err != nil {
 			return f.failed(err)
@@ -633,6 +627,7 @@ func (w *Writer) finishTables() error {
 		}
 		rows := t.Rows(data)
 		w.rowCounts[t.Name] = len(rows)
+		w.collect(t, rows)
 		tfs, err := w.open(t)
 		w.files = tfs
 		if err != nil {
@@ -698,6 +693,26 @@ func (w *Writer) finishMeta(version string, diff Diff) error {
 	return w.put("SHA256SUMS", sums(w.info))
 }
 
+// collect hands a table's rows to the report page's collector, as the
+// files will hold them.
+func (w *Writer) collect(t schemas.Table, rows [][]any) {
+	if _, ok := report.Tables[t.Name]; !ok {
+		return
+	}
+	col := make(map[string]int, len(t.Fields))
+	for i, f := range t.Fields {
+		col[f.Name] = i
+	}
+	for _, row := range rows {
+		w.report.Row(t.Name, func(name string) any {
+			if i, ok := col[name]; ok {
+				return row[i]
+			}
+			return nil
+		})
+	}
+}
+
 // presentation renders the files for people — the data card and the
 // report page — for a version. They depend on the tables and the code, so
 // Publish also renders them for the previous version to tell whether they
@@ -706,7 +721,7 @@ func (w *Writer) presentation(version string) (map[string][]byte, error) {
 	opt := w.opt
 	opt.Version = version
 	c := []byte(card(w.ds, opt, w.docs, w.tableInfo, w.rowCounts, w.extra))
-	page, err := report.Render(report.Input{Title: w.ds.Title, Version: version, ReviewThreshold: w.opt.ReviewThreshold, Card: c, Open: w.read})
+	page, err := report.Render(report.Input{Title: w.ds.Title, Version: version, ReviewThreshold: w.opt.ReviewThreshold, Card: c}, w.report)
 	if err != nil {
 		return nil, err
 	}
@@ -766,13 +781,6 @@ func Build(ds schemas.Dataset, opt Options, data schemas.Data, changelog []byte)
 	})
 	if err != nil {
 		return nil, err
-	}
-	w.read = func(name string) (io.ReadCloser, error) {
-		b, ok := bufs[name]
-		if !ok {
-			return nil, fs.ErrNotExist
-		}
-		return io.NopCloser(bytes.NewReader(b.Bytes())), nil
 	}
 	for _, d := range data.Docs {
 		if err := w.Add(d); err != nil {
