@@ -474,28 +474,68 @@ func Corpus(n int, features func(i int) (schemas.DocFeatures, error), r *Rules) 
 		}
 		heads[i] = schemas.DocFeatures{DocID: f.DocID, Date: f.Date, Sequence: f.Sequence}
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(x, y int) bool {
-		before, _ := Before(heads[order[x]], heads[order[y]])
-		return before
-	})
 	var links []schemas.Link
 	var cont []schemas.Continuity
 	var notes []string
-	for x, i := range order {
+	// Three orders: documents with a date by date; documents with a
+	// sequence by sequence; and those of them without a date, the later
+	// documents a dated one can reach by sequence.
+	var dated, seq, seqOnly []int
+	for i, h := range heads {
+		if h.Date != "" {
+			dated = append(dated, i)
+		}
+		if h.Sequence != nil {
+			seq = append(seq, i)
+			if h.Date == "" {
+				seqOnly = append(seqOnly, i)
+			}
+		}
+		if h.Date == "" && h.Sequence == nil {
+			notes = append(notes, fmt.Sprintf("link: %s is not linked: give it a date (adopted_date or published_date) or a sequence in sources.yaml", h.DocID))
+		}
+	}
+	byDate := func(xs []int) {
+		sort.SliceStable(xs, func(x, y int) bool { return heads[xs[x]].Date < heads[xs[y]].Date })
+	}
+	bySeq := func(xs []int) {
+		sort.SliceStable(xs, func(x, y int) bool { return *heads[xs[x]].Sequence < *heads[xs[y]].Sequence })
+	}
+	byDate(dated)
+	bySeq(seq)
+	bySeq(seqOnly)
+	// A document with only a date and one with only a sequence cannot be
+	// ordered: one note per document with only a sequence says so.
+	var dateOnly []string
+	for _, i := range dated {
+		if heads[i].Sequence == nil {
+			dateOnly = append(dateOnly, heads[i].DocID)
+		}
+	}
+	if len(dateOnly) > 0 {
+		for _, i := range seqOnly {
+			notes = append(notes, fmt.Sprintf("link: %s (sequence only) and %d document(s) with only a date, such as %s, are not linked: give both a date (adopted_date or published_date) or both a sequence in sources.yaml", heads[i].DocID, len(dateOnly), dateOnly[0]))
+		}
+	}
+	// next returns up to Window documents of xs whose key is greater than
+	// i's: xs is sorted by that key, so they follow the first one greater.
+	next := func(xs []int, greater func(j int) bool) []int {
+		k := sort.Search(len(xs), func(k int) bool { return greater(xs[k]) })
+		return xs[k:min(k+r.Window, len(xs))]
+	}
+	order := append(append([]int(nil), dated...), seqOnly...)
+	for _, i := range order {
+		h := heads[i]
 		var later []int
-		for _, j := range order[x+1:] {
-			if len(later) == r.Window {
-				break
+		if h.Date != "" {
+			later = append(later, next(dated, func(j int) bool { return heads[j].Date > h.Date })...)
+		}
+		if h.Sequence != nil {
+			pool := seq
+			if h.Date != "" {
+				pool = seqOnly // dated documents are ordered by date
 			}
-			if before, ok := Before(heads[i], heads[j]); ok && before {
-				later = append(later, j)
-			} else if !ok {
-				notes = append(notes, fmt.Sprintf("link: %s and %s are not linked: give both a date (adopted_date or published_date) or both a sequence in sources.yaml", heads[i].DocID, heads[j].DocID))
-			}
+			later = append(later, next(pool, func(j int) bool { return *heads[j].Sequence > *h.Sequence })...)
 		}
 		if len(later) == 0 {
 			continue

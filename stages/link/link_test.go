@@ -1,6 +1,7 @@
 package link
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -91,6 +92,44 @@ func TestCorpusOrderAndIndependence(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(notes, "\n"), "speech") || !strings.Contains(strings.Join(notes, "\n"), "sequence in sources.yaml") {
 		t.Errorf("notes %q; want the document that cannot be ordered named, with the remedy", notes)
+	}
+}
+
+// TestCorpusWindow: a document reaches the next Window later dates even
+// when many documents share its date (they are not linked to each other),
+// and a document with only a sequence is named when dated documents cannot
+// be ordered against it.
+func TestCorpusWindow(t *testing.T) {
+	r := rules(t)
+	var docs []schemas.DocFeatures
+	for k := 0; k < 5*r.Window; k++ {
+		id := fmt.Sprintf("same%02d", k)
+		docs = append(docs, doc(id, "2020-01-01", nil, zh(id+"/i1", "继续办好中拉科技创新论坛。", "sti-forum"),
+			zh(id+"/i2", "推动并发展家庭农业。")))
+	}
+	docs = append(docs,
+		doc("later", "2021-01-01", nil, zh("later/p1", "继续办好中拉科技创新论坛，深入实施科技伙伴计划。", "sti-forum"),
+			zh("later/p2", "举办中拉文明对话大会。")),
+		doc("undated", "", intp(7), zh("undated/p1", "继续办好中拉科技创新论坛。")))
+	links, cont, notes, err := Corpus(len(docs), func(i int) (schemas.DocFeatures, error) { return docs[i], nil }, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := map[string]int{}
+	for _, l := range links {
+		to[l.ToDoc]++
+		if l.ToDoc != "later" {
+			t.Errorf("link %s → %s; documents of one date are not ordered", l.From, l.To)
+		}
+	}
+	if to["later"] != 5*r.Window {
+		t.Errorf("%d documents of 2020-01-01 link to the one of 2021; want all %d", to["later"], 5*r.Window)
+	}
+	if len(cont) != 2*5*r.Window {
+		t.Errorf("%d continuity rows; want one per clause of a document with a later one (%d)", len(cont), 2*5*r.Window)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "undated") || !strings.Contains(notes[0], "sources.yaml") {
+		t.Errorf("notes %q; want one naming the document with only a sequence, with the remedy", notes)
 	}
 }
 
