@@ -133,10 +133,27 @@ const minVariance = 1.0
 // threshold are flagged for review. In a document declared bilingual, a
 // clause with only one language gives 1-0 (or 0-1) beads, flagged with the
 // snapshot line, never a quiet monolingual row.
+//
+// Bilingual paragraphs are aligned together (AlignAll): the document's own
+// lexicon, learned from its sure beads, anchors the rest.
 func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Document, error) {
 	d.Sentences = nil
 	bilingual := hasLang(d.Source.Languages, "zh") && hasLang(d.Source.Languages, "en")
-	for _, c := range d.Clauses {
+	segs := map[int]segmented{}
+	var paras []Para
+	for i, c := range d.Clauses {
+		if c.IsText() && c.TextZh != "" && c.TextEn != "" && a != nil {
+			p := split(c.TextZh, c.TextEn)
+			segs[i] = p
+			paras = append(paras, Para{Zh: p.zt, En: p.et})
+		}
+	}
+	var beads [][]Bead
+	if len(paras) > 0 && a.Model.Ratio != 0 {
+		beads = a.AlignAll(paras)
+	}
+	k := 0
+	for i, c := range d.Clauses {
 		if !c.IsText() {
 			continue
 		}
@@ -149,7 +166,8 @@ func Document(d schemas.Document, a *Aligner, threshold float64) (schemas.Docume
 		case a == nil || a.Model.Ratio == 0:
 			return d, fmt.Errorf("align: %s: clause %s is bilingual but the length model is empty", d.Source.ID, c.ID)
 		default:
-			sents = a.Pair(c.TextZh, c.TextEn)
+			sents = segs[i].sentences(beads[k])
+			k++
 		}
 		for i := range sents {
 			sents[i].Ordinal = i + 1

@@ -20,12 +20,19 @@ import (
 type Weights struct {
 	Match float64 // reward per anchor found on both sides of a bead, divided by the bead's larger side
 	Miss  float64 // penalty per anchor whose counterpart lies in another bead of the paragraph
+	// LexMiss is Miss for the words of the document's learned lexicon
+	// (Learn). They get no reward: a reward per shared word favours
+	// narrow beads, each with its own reward, over the wide beads of a
+	// translation that splits sentences (it lowered strict F1 on the
+	// split variant's tuning part at every weight tried).
+	LexMiss float64
 }
 
 // DefaultWeights are the tuned weights: on the tuning part, strict F1 is
 // 1.0 for Match from 2.8 to 3.9 and any Miss from 0.5 to 5; these sit in
-// the middle of that range.
-var DefaultWeights = Weights{Match: 3.3, Miss: 2.5}
+// the middle of that range. LexMiss sits in the middle of its range (see
+// lexConfident).
+var DefaultWeights = Weights{Match: 3.3, Miss: 2.5, LexMiss: 1.0}
 
 // Aligner pairs the sentences of a Chinese paragraph with those of its
 // English translation.
@@ -39,6 +46,9 @@ type Aligner struct {
 	// Traditional matches Chinese through its simplified form (the
 	// glossary is simplified).
 	Traditional bool
+	// Lexicon, when set, adds the document's own word pairs as weaker
+	// anchors (see Learn).
+	Lexicon *Lexicon
 }
 
 // zhKey is the form of Chinese text anchors are looked up in: full-width
@@ -46,11 +56,24 @@ type Aligner struct {
 // 1540, ＡＥＯ is AEO), and traditional characters read as simplified ones.
 // Only for matching: the text itself is kept as published.
 func (a *Aligner) zhKey(s string) string {
-	s = width.Fold.String(s)
+	if hasWide(s) {
+		s = width.Fold.String(s)
+	}
 	if a.Traditional {
 		return hanzi.Simplified(s)
 	}
 	return s
+}
+
+// hasWide reports whether s has a character width.Fold would change:
+// full-width forms (U+FF01–U+FFEE) or the ideographic space.
+func hasWide(s string) bool {
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+			return true
+		}
+	}
+	return false
 }
 
 // bead is one allowed shape: zh sentences, en sentences, prior probability.
@@ -104,56 +127,132 @@ func (b Bead) Type() string { return fmt.Sprintf("%d-%d", b.Zh.End-b.Zh.Start, b
 
 // paragraph holds what the programme needs about one pair of texts.
 type paragraph struct {
-	zl, el     []int   // sentence lengths in code points
+	zl, el []int     // sentence lengths in code points
+	g      anchorSet // glossary anchors
+	l      anchorSet // the document's learned lexicon (empty without one)
+}
+
+// anchorSet is one kind of anchor of a paragraph, interned per paragraph.
+type anchorSet struct {
 	za, ea     [][]int // anchor ids per sentence
 	keys       []string
 	zTot, eTot []int // occurrences of each anchor id per side
 	cz, ce     []int // scratch counts
 }
 
-func (a *Aligner) prepare(zh, en []string) *paragraph {
-	p := &paragraph{zl: make([]int, len(zh)), el: make([]int, len(en)), za: make([][]int, len(zh)), ea: make([][]int, len(en))}
+func newAnchorSet(zh, en []string, zkeys, ekeys func(string) []string) anchorSet {
+	s := anchorSet{za: make([][]int, len(zh)), ea: make([][]int, len(en))}
 	ids := map[string]int{}
 	intern := func(keys []string) []int {
+		if len(keys) == 0 {
+			return nil
+		}
 		out := make([]int, len(keys))
 		for i, k := range keys {
 			id, ok := ids[k]
 			if !ok {
-				id = len(p.keys)
+				id = len(s.keys)
 				ids[k] = id
-				p.keys = append(p.keys, k)
+				s.keys = append(s.keys, k)
 			}
 			out[i] = id
 		}
 		return out
 	}
+	for i, x := range zh {
+		s.za[i] = intern(zkeys(x))
+	}
+	for i, x := range en {
+		s.ea[i] = intern(ekeys(x))
+	}
+	s.count(len(s.keys))
+	return s
+}
+
+// newIDSet is newAnchorSet for anchors that are already numbers (the
+// lexicon's entries), renumbered densely for the paragraph. It has no
+// keys: these anchors are not listed in the released rows.
+func newIDSet(za, ea [][]int) anchorSet {
+	s := anchorSet{za: za, ea: ea}
+	ids := map[int]int{}
+	renumber := func(keys []int) {
+		for i, k := range keys {
+			id, ok := ids[k]
+			if !ok {
+				id = len(ids)
+				ids[k] = id
+			}
+			keys[i] = id
+		}
+	}
+	for _, k := range za {
+		renumber(k)
+	}
+	for _, k := range ea {
+		renumber(k)
+	}
+	s.count(len(ids))
+	return s
+}
+
+// crosses reports whether some anchor occurs on both sides: without one,
+// the set adds nothing to any bead's cost.
+func (s *anchorSet) crosses() bool {
+	for id := range s.zTot {
+		if s.zTot[id] > 0 && s.eTot[id] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// count sizes the set's tallies for k anchors and counts each side's.
+func (s *anchorSet) count(k int) {
+	s.zTot, s.eTot, s.cz, s.ce = make([]int, k), make([]int, k), make([]int, k), make([]int, k)
+	for _, ids := range s.za {
+		for _, id := range ids {
+			s.zTot[id]++
+		}
+	}
+	for _, ids := range s.ea {
+		for _, id := range ids {
+			s.eTot[id]++
+		}
+	}
+}
+
+func (a *Aligner) prepare(zh, en []string) *paragraph {
+	p := &paragraph{zl: make([]int, len(zh)), el: make([]int, len(en))}
 	for i, s := range zh {
 		p.zl[i] = runeLen(s)
-		p.za[i] = intern(a.Glossary.Zh(a.zhKey(s)))
 	}
 	for i, s := range en {
 		p.el[i] = runeLen(s)
-		p.ea[i] = intern(a.Glossary.En(s))
 	}
-	k := len(p.keys)
-	p.zTot, p.eTot, p.cz, p.ce = make([]int, k), make([]int, k), make([]int, k), make([]int, k)
-	for _, ids := range p.za {
-		for _, id := range ids {
-			p.zTot[id]++
-		}
+	p.g = newAnchorSet(zh, en, func(s string) []string { return a.Glossary.Zh(a.zhKey(s)) }, a.Glossary.En)
+	if a.Lexicon != nil {
+		zu, eu := a.units(zh, en)
+		p.l = a.Lexicon.anchors(zu, eu)
 	}
-	for _, ids := range p.ea {
-		for _, id := range ids {
-			p.eTot[id]++
-		}
-	}
+	return p
+}
+
+// prepareWith is prepare with the lexicon anchors already found.
+func (a *Aligner) prepareWith(zh, en []string, l anchorSet) *paragraph {
+	plain := *a
+	plain.Lexicon = nil
+	p := plain.prepare(zh, en)
+	p.l = l
 	return p
 }
 
 // anchorCost scores the anchors of zh sentences [i,ni) against en [j,nj):
 // a reward for each shared anchor, a penalty for each anchor that has a
 // counterpart elsewhere in the paragraph but not in this bead.
-func (a *Aligner) anchorCost(p *paragraph, i, ni, j, nj int) (cost float64, matched int) {
+func (p *anchorSet) cost(match, missW float64, i, ni, j, nj int) (cost float64, matched int) {
+	if len(p.zTot) == 0 {
+		return 0, 0
+	}
 	for x := i; x < ni; x++ {
 		for _, id := range p.za[x] {
 			p.cz[id]++
@@ -204,7 +303,7 @@ func (a *Aligner) anchorCost(p *paragraph, i, ni, j, nj int) (cost float64, matc
 	// one, where more sentences give more chances of a coincidence; so the
 	// reward is per sentence of the bead's larger side.
 	size := max(ni-i, nj-j)
-	return a.Weights.Miss*float64(miss) - a.Weights.Match*float64(matched)/float64(size), matched
+	return missW*float64(miss) - match*float64(matched)/float64(size), matched
 }
 
 // cost is −log P(shape) − log P(length discrepancy | shape) + anchor cost.
@@ -219,14 +318,19 @@ func (a *Aligner) cost(p *paragraph, b bead, i, j int) float64 {
 		// short one, and costs more than joining a neighbour's bead.
 		c -= math.Log(math.Max(deletionProb(zl, el, a.Model), 1e-12))
 	}
-	ac, _ := a.anchorCost(p, i, i+b.zh, j, j+b.en)
-	return c + ac
+	ac, _ := p.g.cost(a.Weights.Match, a.Weights.Miss, i, i+b.zh, j, j+b.en)
+	lc, _ := p.l.cost(0, a.Weights.LexMiss, i, i+b.zh, j, j+b.en)
+	return c + ac + lc
 }
 
 // Beads aligns the given sentences and returns the best sequence of beads
 // with their posterior scores.
 func (a *Aligner) Beads(zh, en []string) []Bead {
-	p := a.prepare(zh, en)
+	return a.beads(a.prepare(zh, en))
+}
+
+func (a *Aligner) beads(p *paragraph) []Bead {
+	zh, en := p.zl, p.el
 	steps := Path(len(zh), len(en), shapeMoves, func(i, j, k int) float64 { return a.cost(p, shapes[k], i, j) }, true)
 	out := make([]Bead, len(steps))
 	for x, st := range steps {
@@ -235,14 +339,14 @@ func (a *Aligner) Beads(zh, en []string) []Bead {
 		if b.zh > 0 && b.en > 0 {
 			bd.LengthScore = round4(lengthProb(sum(p.zl[st.Zh.Start:st.Zh.End]), sum(p.el[st.En.Start:st.En.End]), a.Model))
 		}
-		bd.Anchors = p.shared(st.Zh.Start, st.Zh.End, st.En.Start, st.En.End)
+		bd.Anchors = p.g.shared(st.Zh.Start, st.Zh.End, st.En.Start, st.En.End)
 		out[x] = bd
 	}
 	return out
 }
 
 // shared lists the anchors found on both sides of a bead, sorted.
-func (p *paragraph) shared(i, ni, j, nj int) []string {
+func (p *anchorSet) shared(i, ni, j, nj int) []string {
 	zc := map[int]int{}
 	for x := i; x < ni; x++ {
 		for _, id := range p.za[x] {
@@ -310,25 +414,44 @@ func deletionProb(zhLen, enLen int, m Model) float64 {
 // Pair aligns one Chinese paragraph with its English translation and
 // returns one Sentence per bead, with offsets into each text.
 func (a *Aligner) Pair(zh, en string) []schemas.Sentence {
-	zr, er := []rune(zh), []rune(en)
-	zs, es := segment.Zh(zh), segment.En(en)
-	zt, et := make([]string, len(zs)), make([]string, len(es))
-	for i, s := range zs {
-		zt[i] = slice(zr, s)
+	return a.pair(split(zh, en))
+}
+
+// segmented is a paragraph cut into sentences.
+type segmented struct {
+	zr, er []rune
+	zs, es []segment.Span
+	zt, et []string
+}
+
+func split(zh, en string) segmented {
+	p := segmented{zr: []rune(zh), er: []rune(en), zs: segment.Zh(zh), es: segment.En(en)}
+	p.zt, p.et = make([]string, len(p.zs)), make([]string, len(p.es))
+	for i, s := range p.zs {
+		p.zt[i] = slice(p.zr, s)
 	}
-	for i, s := range es {
-		et[i] = slice(er, s)
+	for i, s := range p.es {
+		p.et[i] = slice(p.er, s)
 	}
+	return p
+}
+
+func (a *Aligner) pair(p segmented) []schemas.Sentence {
+	return p.sentences(a.Beads(p.zt, p.et))
+}
+
+// sentences gives one Sentence per bead, with offsets into each text.
+func (p segmented) sentences(beads []Bead) []schemas.Sentence {
 	var out []schemas.Sentence
-	for _, b := range a.Beads(zt, et) {
+	for _, b := range beads {
 		s := schemas.Sentence{Bead: b.Type(), ZhStart: -1, ZhEnd: -1, EnStart: -1, EnEnd: -1, Anchors: b.Anchors}
 		if b.Zh.End > b.Zh.Start {
-			s.ZhStart, s.ZhEnd = zs[b.Zh.Start].Start, zs[b.Zh.End-1].End
-			s.Zh = slice(zr, segment.Span{Start: s.ZhStart, End: s.ZhEnd})
+			s.ZhStart, s.ZhEnd = p.zs[b.Zh.Start].Start, p.zs[b.Zh.End-1].End
+			s.Zh = slice(p.zr, segment.Span{Start: s.ZhStart, End: s.ZhEnd})
 		}
 		if b.En.End > b.En.Start {
-			s.EnStart, s.EnEnd = es[b.En.Start].Start, es[b.En.End-1].End
-			s.En = slice(er, segment.Span{Start: s.EnStart, End: s.EnEnd})
+			s.EnStart, s.EnEnd = p.es[b.En.Start].Start, p.es[b.En.End-1].End
+			s.En = slice(p.er, segment.Span{Start: s.EnStart, End: s.EnEnd})
 		}
 		score, length := b.Score, b.LengthScore
 		s.Score, s.LengthScore = &score, &length
