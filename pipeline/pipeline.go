@@ -136,8 +136,11 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 	if st.Jobs <= 0 {
 		st.Jobs = runtime.NumCPU()
 	}
-	all := steps(opt)
 	releasing := opt.Until == "" || opt.Until == "release"
+	if releasing && opt.CacheDir != "" && opt.Fetch.Seen == nil {
+		opt.Fetch.Seen = fetch.OpenSeen(filepath.Join(opt.CacheDir, "snapshots.json"))
+	}
+	all := steps(opt)
 	if releasing && opt.CacheDir != "" {
 		go programHash() // read the executable while fetch reads the snapshots
 	}
@@ -228,6 +231,8 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 		if sink.w != nil && len(st.Failures) == 0 {
 			if err := c.commit(sink.w.Version()); err != nil {
 				log.Warn("cache not written", "err", err)
+			} else {
+				opt.Fetch.Seen.Save()
 			}
 		} else {
 			c.discard()

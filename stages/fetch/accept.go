@@ -26,6 +26,9 @@ type Options struct {
 	AcceptChanges bool
 	Dir           string
 	HTTP          HTTP
+	// Seen, when set, lets snapshots on disk whose size and modification
+	// time were recorded with a match to their pin skip hashing.
+	Seen *Seen
 }
 
 // allowedHosts are the hosts the manifest's urls name; redirects may go

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -68,14 +69,14 @@ func (s Stage) Run(ctx context.Context, st *schemas.State) error {
 		if missing := Unrecorded(d.Source); len(missing) > 0 {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("fetch: sources.yaml: %s not recorded for this source: fill them in from the publication before releasing it", strings.Join(missing, ", ")))
 		}
-		n, err := Verify(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
+		n, err := s.verify(st.Sources, d.Source.ID, d.Source.Snapshot, d.Source.SHA256)
 		if err != nil {
 			return err
 		}
 		d.RawBytes = n
 		t.Count("fetch.bytes", int(n))
 		if d.Source.SnapshotEn != "" {
-			if n, err = Verify(st.Sources, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
+			if n, err = s.verify(st.Sources, d.Source.ID, d.Source.SnapshotEn, d.Source.SHA256En); err != nil {
 				return err
 			}
 			t.Count("fetch.bytes", int(n))
@@ -102,6 +103,28 @@ func Load(fsys fs.FS, d *schemas.Document) error {
 }
 
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<16); return &b }}
+
+// verify is Verify, skipped for a snapshot on disk whose size and
+// modification time Options.Seen recorded with a match to this pin.
+func (s Stage) verify(fsys fs.FS, id, path, pin string) (int64, error) {
+	rec := s.Options.Seen
+	if rec == nil || s.Options.Dir == "" {
+		return Verify(fsys, id, path, pin)
+	}
+	info, err := fs.Stat(fsys, path)
+	if err != nil {
+		return Verify(fsys, id, path, pin)
+	}
+	key := filepath.Join(s.Options.Dir, path)
+	if rec.known(key, info, pin) {
+		return info.Size(), nil
+	}
+	n, err := Verify(fsys, id, path, pin)
+	if err == nil && n == info.Size() {
+		rec.record(key, info, pin)
+	}
+	return n, err
+}
 
 // Verify checks a snapshot of source id against its pin without holding
 // it in memory, and returns its size.
