@@ -103,7 +103,7 @@ type Collector struct {
 	kinds      map[string]int
 	clauses    map[string]*clause
 	beads      map[string]int
-	scores     []float64
+	scores     [10]int // beads per score band of 0.1
 	sentences  map[string]*sentence
 	actors     map[string]int
 	sectors    map[string]bool
@@ -135,11 +135,13 @@ func (c *Collector) Row(table string, get func(column string) any) {
 	switch table {
 	case "documents":
 		d := &doc{ID: s(get("doc_id")), TitleZh: s(get("title_zh")), TitleEn: s(get("title_en")), Quality: s(get("quality")),
-			Languages: strs(get("languages")), Warnings: strs(get("warnings")),
-			Sectors: map[string]int{}, Modalities: map[string]int{}, Strengths: map[string]int{}}
+			Languages: strs(get("languages")), Warnings: strs(get("warnings"))}
 		p.Docs = append(p.Docs, d)
 		c.docs[d.ID] = d
 		if len(p.Reader) < MaxReaderDocs {
+			// Only these documents get charts of their own: the others
+			// keep their counts, not their breakdowns.
+			d.Sectors, d.Modalities, d.Strengths = map[string]int{}, map[string]int{}, map[string]int{}
 			rd := &readerDoc{doc: d}
 			p.Reader = append(p.Reader, rd)
 			c.reader[d.ID] = rd
@@ -166,7 +168,7 @@ func (c *Collector) Row(table string, get func(column string) any) {
 			c.beads[b]++
 		}
 		if sc, ok := get("score").(float64); ok {
-			c.scores = append(c.scores, sc)
+			c.scores[min(9, int(sc*10))]++
 		}
 		if cl := c.clauses[s(get("clause_id"))]; cl != nil {
 			st := &sentence{ID: s(get("sentence_id")), ClauseID: cl.ID, Zh: s(get("zh")), En: s(get("en")), Bead: s(get("bead")),
@@ -184,9 +186,11 @@ func (c *Collector) Row(table string, get func(column string) any) {
 		c.sectors[u.Sector], c.modalities[u.Modality], c.actorSet[u.Actor] = true, true, true
 		if d := c.docs[s(get("doc_id"))]; d != nil {
 			d.Commitments++
-			d.Sectors[u.Sector]++
-			d.Modalities[u.Modality]++
-			d.Strengths[u.Strength]++
+			if d.Sectors != nil {
+				d.Sectors[u.Sector]++
+				d.Modalities[u.Modality]++
+				d.Strengths[u.Strength]++
+			}
 		}
 		if st := c.sentences[s(get("sentence_id"))]; st != nil {
 			st.Units = append(st.Units, u)
@@ -372,7 +376,7 @@ func shorten(s string, n int) string {
 }
 
 // charts renders the page's SVG charts.
-func charts(p *page, beads map[string]int, scores []float64, actors map[string]int, continuity map[string][2]int, groups []string) []chart {
+func charts(p *page, beads map[string]int, scores [10]int, actors map[string]int, continuity map[string][2]int, groups []string) []chart {
 	var out []chart
 	for _, d := range p.Docs {
 		if len(out) >= 2*MaxReaderDocs {
@@ -401,8 +405,8 @@ func charts(p *page, beads map[string]int, scores []float64, actors map[string]i
 	for i := range hist {
 		hist[i].K = fmt.Sprintf("%.1f–%.1f", float64(i)/10, float64(i+1)/10)
 	}
-	for _, sc := range scores {
-		hist[min(9, int(sc*10))].V++
+	for i, n := range scores {
+		hist[i].V = n
 	}
 	threshold := p.ReviewThreshold
 	out = append(out, chart{ID: "scores", Title: "Alignment scores", Caption: fmt.Sprintf("beads per score band; beads under the review threshold %.2f are flagged", threshold),

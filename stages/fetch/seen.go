@@ -1,7 +1,10 @@
 package fetch
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +22,7 @@ type Seen struct {
 	mu   sync.Mutex
 	old  map[string]seenEntry
 	now  map[string]seenEntry
+	racy map[string]seenEntry // hashed too soon after being written; Save hashes them again
 }
 
 type seenEntry struct {
@@ -34,7 +38,7 @@ const racy = 2 * time.Second
 
 // OpenSeen reads the record at path (a file under the cache folder).
 func OpenSeen(path string) *Seen {
-	s := &Seen{path: path, old: map[string]seenEntry{}, now: map[string]seenEntry{}}
+	s := &Seen{path: path, old: map[string]seenEntry{}, now: map[string]seenEntry{}, racy: map[string]seenEntry{}}
 	if b, err := os.ReadFile(path); err == nil {
 		if json.Unmarshal(b, &s.old) != nil {
 			s.old = map[string]seenEntry{}
@@ -59,14 +63,43 @@ func (s *Seen) known(key string, info fs.FileInfo, pin string) bool {
 	return true
 }
 
-// record remembers a file whose bytes were just hashed and matched pin.
+// record remembers a file whose bytes were just hashed and matched pin; a
+// file modified less than racy before is left for Save to hash again.
 func (s *Seen) record(key string, info fs.FileInfo, pin string) {
-	if s == nil || info.ModTime().IsZero() || time.Since(info.ModTime()) < racy {
+	if s == nil || info.ModTime().IsZero() {
 		return
 	}
+	e := seenEntry{Size: info.Size(), ModTime: info.ModTime().UnixNano(), SHA256: pin}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.now[key] = seenEntry{Size: info.Size(), ModTime: info.ModTime().UnixNano(), SHA256: pin}
+	if time.Since(info.ModTime()) < racy {
+		s.racy[key] = e
+		return
+	}
+	s.now[key] = e
+}
+
+// settle hashes the racy files again, now that more time has passed: one
+// with the same size and time and still matching its pin is recorded.
+func (s *Seen) settle() {
+	for key, e := range s.racy {
+		info, err := os.Stat(key)
+		if err != nil || info.Size() != e.Size || info.ModTime().UnixNano() != e.ModTime || time.Since(info.ModTime()) < racy {
+			continue
+		}
+		f, err := os.Open(key)
+		if err != nil {
+			continue
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err == nil && hex.EncodeToString(h.Sum(nil)) == e.SHA256 {
+			if again, err := os.Stat(key); err == nil && again.ModTime().UnixNano() == e.ModTime && again.Size() == e.Size {
+				s.now[key] = e
+			}
+		}
+	}
 }
 
 // Save writes what this run verified, when it differs from what was read:
@@ -75,7 +108,11 @@ func (s *Seen) record(key string, info fs.FileInfo, pin string) {
 // or up-to-date run writes nothing. Failing to write a cache is not an
 // error of the run.
 func (s *Seen) Save() {
-	if s == nil || sameEntries(s.old, s.now) {
+	if s == nil {
+		return
+	}
+	s.settle()
+	if sameEntries(s.old, s.now) {
 		return
 	}
 	b, err := json.Marshal(s.now)

@@ -67,13 +67,36 @@ func TestSeen(t *testing.T) {
 		t.Errorf("record after a corrupt one: %q; want it rewritten", b)
 	}
 	// A snapshot written just now is hashed but not recorded: its time
-	// could stay the same through a second write in the same tick.
+	// could stay the same through a second write in the same tick. Save
+	// hashes it again once it is old enough.
 	os.Remove(record)
 	os.WriteFile(snap, []byte("hello\n"), 0o644)
-	if err := run(); err != nil {
+	rec := OpenSeen(record)
+	st := &schemas.State{Sources: sources.DirFS(dir), ManifestPath: "m.yaml"}
+	if err := (Stage{Options: Options{Dir: dir, Seen: rec}}).Run(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
+	os.WriteFile(snap, []byte("HELLO\n"), 0o644) // changed within the tick: same size
+	info, _ := os.Stat(snap)
+	os.Chtimes(snap, info.ModTime().Add(-racy), info.ModTime().Add(-racy))
+	if rec.racy[filepath.Join(dir, "snapshots/a.txt")].SHA256 == "" {
+		t.Fatal("a snapshot written just now was not left for Save")
+	}
+	// Its time moved (Chtimes), so Save does not record it; had the bytes
+	// stayed, they would be hashed again and recorded.
+	rec.Save()
 	if b, _ := os.ReadFile(record); strings.Contains(string(b), helloSHA) {
-		t.Errorf("record %q; a snapshot modified under %v ago is not recorded", b, racy)
+		t.Errorf("record %q; a snapshot changed after it was hashed is not recorded", b)
+	}
+	os.WriteFile(snap, []byte("hello\n"), 0o644)
+	info, _ = os.Stat(snap)
+	rec = OpenSeen(record)
+	rec.record(filepath.Join(dir, "snapshots/a.txt"), info, helloSHA)
+	past := info.ModTime().Add(-racy)
+	os.Chtimes(snap, past, past)
+	rec.racy[filepath.Join(dir, "snapshots/a.txt")] = seenEntry{Size: 6, ModTime: past.UnixNano(), SHA256: helloSHA}
+	rec.Save()
+	if b, _ := os.ReadFile(record); !strings.Contains(string(b), helloSHA) {
+		t.Errorf("record %q; a racy snapshot unchanged since is recorded by Save", b)
 	}
 }
