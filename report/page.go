@@ -6,9 +6,9 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"join": strings.Join,
+	"join":    strings.Join,
 	"heading": func(level int) int { return min(6, level+3) },
-	"lower": func(parts ...string) string { return strings.ToLower(strings.Join(parts, " ")) },
+	"lower":   func(parts ...string) string { return strings.ToLower(strings.Join(parts, " ")) },
 	"attr": func(units []unit, field string) string {
 		var out []string
 		for _, u := range units {

@@ -248,7 +248,9 @@ func Render(in Input, c *Collector) ([]byte, error) {
 	for k, v := range c.kinds {
 		p.Kinds = append(p.Kinds, kv{k, v})
 	}
-	sort.Slice(p.Kinds, func(i, j int) bool { return p.Kinds[i].V > p.Kinds[j].V || p.Kinds[i].V == p.Kinds[j].V && p.Kinds[i].K < p.Kinds[j].K })
+	sort.Slice(p.Kinds, func(i, j int) bool {
+		return p.Kinds[i].V > p.Kinds[j].V || p.Kinds[i].V == p.Kinds[j].V && p.Kinds[i].K < p.Kinds[j].K
+	})
 	p.Sectors, p.ModalitiesL, p.Actors = keys(c.sectors), keys(c.modalities), keys(c.actorSet)
 	review := append([]reviewItem{}, p.Review...)
 	for _, d := range p.Docs {
