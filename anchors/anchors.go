@@ -37,6 +37,31 @@ type Glossary struct {
 	terms []Term
 	zh    map[rune][]int    // first rune → term indexes
 	en    map[string][]enIx // first lower-cased word → forms
+	// zhFirst has bit r set when some Chinese term starts with rune r
+	// (below zhFirstLimit): most runes start none, and the bit spares the
+	// map lookup. enFirst has the bit of each form's first word's hash
+	// (wordHash) set.
+	zhFirst []uint64
+	enFirst [enFirstBits / 64]uint64
+}
+
+const (
+	zhFirstLimit = 0x30000
+	enFirstBits  = 1 << 14
+)
+
+// wordHash is FNV-1a over the ASCII-lower-cased bytes of w, folded to
+// enFirstBits.
+func wordHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h % enFirstBits
 }
 
 type enIx struct {
@@ -148,12 +173,20 @@ func NewGlossary(terms ...[]Term) *Glossary {
 				g.terms = append(g.terms, Term{Zh: t.Zh})
 				r, _ := utf8.DecodeRuneInString(t.Zh)
 				g.zh[r] = append(g.zh[r], i)
+				if r < zhFirstLimit {
+					if g.zhFirst == nil {
+						g.zhFirst = make([]uint64, zhFirstLimit/64)
+					}
+					g.zhFirst[r/64] |= 1 << (r % 64)
+				}
 			}
 			for _, e := range t.En {
 				form := asciiLower(e)
 				g.terms[i].En = append(g.terms[i].En, e)
 				if w := firstWord(form); w != "" {
 					g.en[w] = append(g.en[w], enIx{i, form})
+					h := wordHash(w)
+					g.enFirst[h/64] |= 1 << (h % 64)
 				}
 			}
 		}
@@ -246,7 +279,7 @@ func (g *Glossary) Zh(s string) []string {
 				}
 			}
 		}
-		if g != nil {
+		if g != nil && g.startsZh(r) {
 			for _, ti := range g.zh[r] {
 				if !seen[ti] && strings.HasPrefix(s[i:], g.terms[ti].Zh) {
 					if seen == nil {
@@ -263,6 +296,20 @@ func (g *Glossary) Zh(s string) []string {
 	return keys
 }
 
+// startsZh reports whether some term may start with r.
+func (g *Glossary) startsZh(r rune) bool {
+	if r < zhFirstLimit {
+		return g.zhFirst != nil && g.zhFirst[r/64]&(1<<(r%64)) != 0
+	}
+	return len(g.zh[r]) > 0
+}
+
+// startsEn reports whether some form's first word may be w, in any case.
+func (g *Glossary) startsEn(w string) bool {
+	h := wordHash(w)
+	return g.enFirst[h/64]&(1<<(h%64)) != 0
+}
+
 func isCJKNumeralBefore(s string, i int) bool {
 	r, _ := utf8.DecodeLastRuneInString(s[:i])
 	_, ok := cjkValue(r)
@@ -274,8 +321,8 @@ func isCJKNumeralBefore(s string, i int) bool {
 // terms.
 func (g *Glossary) En(s string) []string {
 	var keys []string
-	var lower string
 	var seen map[int]bool
+	var buf [32]byte
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf || !(isASCIIDigit(c) || isASCIILetter(c)) {
@@ -288,29 +335,30 @@ func (g *Glossary) En(s string) []string {
 			j++
 		}
 		w := s[i:j]
-		switch num, rest := leadingNumber(w); {
-		case num != "" && (rest == "" || numberSuffix[asciiLower(rest)]):
+		lw := w // lower-cased, when it has capitals
+		if hasASCIIUpper(w) {
+			lw = string(appendLower(buf[:0], w))
+		}
+		switch num, rest := leadingNumber(lw); {
+		case num != "" && (rest == "" || numberSuffix[rest]):
 			keys = append(keys, "num:"+canonNumber(num)) // 2030, 1960s, 3rd
 		case hasUpperOrDigitMix(w):
 			keys = append(keys, "latin:"+strings.TrimRight(w, ".")) // AEO, 5G, U.N
 		default:
-			if n, ok := ordinals[asciiLower(w)]; ok {
-				keys = append(keys, "num:"+strconv.Itoa(n))
+			if len(lw) >= 5 && len(lw) <= 9 {
+				if n, ok := ordinals[lw]; ok {
+					keys = append(keys, "num:"+strconv.Itoa(n))
+				}
 			}
 		}
-		if g != nil {
-			if forms := g.en[asciiLower(w)]; len(forms) > 0 {
-				if lower == "" {
-					lower = asciiLower(s)
-				}
-				for _, e := range forms {
-					if !seen[e.term] && strings.HasPrefix(lower[i:], e.form) {
-						if seen == nil {
-							seen = map[int]bool{}
-						}
-						seen[e.term] = true
-						keys = append(keys, "term:"+g.terms[e.term].Zh)
+		if g != nil && g.startsEn(w) {
+			for _, e := range g.en[lw] {
+				if !seen[e.term] && hasPrefixLower(s[i:], e.form) {
+					if seen == nil {
+						seen = map[int]bool{}
 					}
+					seen[e.term] = true
+					keys = append(keys, "term:"+g.terms[e.term].Zh)
 				}
 			}
 		}
@@ -318,6 +366,43 @@ func (g *Glossary) En(s string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func hasASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// hasPrefixLower reports whether asciiLower(s) starts with lower.
+func hasPrefixLower(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // numberSuffix are the letters that may follow a number in an English
@@ -354,7 +439,21 @@ func asciiLower(s string) string {
 // capitals (AEO, FATF, BRICS) or letters mixed with digits (5G).
 func hasUpperOrDigitMix(w string) bool {
 	upper, digit, letter := 0, false, false
-	for _, r := range w {
+	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf { // the words En reads are ASCII
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper++
+				letter = true
+			case c >= '0' && c <= '9':
+				digit = true
+			case c >= 'a' && c <= 'z':
+				letter = true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[i:])
 		switch {
 		case unicode.IsUpper(r):
 			upper++
@@ -364,6 +463,7 @@ func hasUpperOrDigitMix(w string) bool {
 		case unicode.IsLetter(r):
 			letter = true
 		}
+		i += size
 	}
 	return upper >= 2 || digit && letter
 }
@@ -387,13 +487,33 @@ func canonNumber(n string) string {
 
 var cjkDigit = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '兩': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 
-// cjkValue reports whether r is a Chinese numeral character.
+// cjkValue reports whether r is a Chinese numeral character (the runes of
+// cjkDigit, and 十 and 百), and its digit. It is asked of every rune of every
+// sentence, so it is a switch, not a map lookup.
 func cjkValue(r rune) (int, bool) {
-	if r == '十' || r == '百' {
+	switch r {
+	case '零', '〇', '十', '百':
 		return 0, true
+	case '一':
+		return 1, true
+	case '二', '两', '兩':
+		return 2, true
+	case '三':
+		return 3, true
+	case '四':
+		return 4, true
+	case '五':
+		return 5, true
+	case '六':
+		return 6, true
+	case '七':
+		return 7, true
+	case '八':
+		return 8, true
+	case '九':
+		return 9, true
 	}
-	d, ok := cjkDigit[r]
-	return d, ok
+	return 0, false
 }
 
 // ChineseNumber reads a Chinese numeral below 1000 (一, 十, 十七, 二十三,

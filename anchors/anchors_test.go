@@ -55,3 +55,22 @@ func TestParseGlossary(t *testing.T) {
 		}
 	}
 }
+
+// cjkValue is a switch for speed; it must agree with cjkDigit, which
+// ChineseNumber reads.
+func TestCJKValueAgreesWithDigits(t *testing.T) {
+	for r, d := range cjkDigit {
+		if v, ok := cjkValue(r); !ok || v != d {
+			t.Errorf("cjkValue(%q) = %d, %v; want %d, true", r, v, ok, d)
+		}
+	}
+	n := 0
+	for r := rune(0); r < 0x30000; r++ {
+		if _, ok := cjkValue(r); ok {
+			n++
+		}
+	}
+	if want := len(cjkDigit) + 2; n != want { // and 十, 百
+		t.Errorf("cjkValue accepts %d runes, want %d", n, want)
+	}
+}

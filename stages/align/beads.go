@@ -46,9 +46,6 @@ type Aligner struct {
 	// Traditional matches Chinese through its simplified form (the
 	// glossary is simplified).
 	Traditional bool
-	// Lexicon, when set, adds the document's own word pairs as weaker
-	// anchors (see Learn).
-	Lexicon *Lexicon
 }
 
 // zhKey is the form of Chinese text anchors are looked up in: full-width
@@ -103,6 +100,15 @@ var shapes = []bead{
 	{2, 3, 0.0002}, {3, 2, 0.0002},
 }
 
+// shapeCosts are −log prior of each shape.
+var shapeCosts = func() []float64 {
+	out := make([]float64, len(shapes))
+	for i, b := range shapes {
+		out[i] = -math.Log(b.prior)
+	}
+	return out
+}()
+
 // shapeMoves are the shapes as moves of Path.
 var shapeMoves = func() []Move {
 	out := make([]Move, len(shapes))
@@ -128,8 +134,20 @@ func (b Bead) Type() string { return fmt.Sprintf("%d-%d", b.Zh.End-b.Zh.Start, b
 // paragraph holds what the programme needs about one pair of texts.
 type paragraph struct {
 	zl, el []int     // sentence lengths in code points
+	zc, ec []int     // their prefix sums: zc[i] is the length of sentences [0,i)
 	g      anchorSet // glossary anchors
 	l      anchorSet // the document's learned lexicon (empty without one)
+}
+
+func newParagraph(zl, el []int) *paragraph {
+	p := &paragraph{zl: zl, el: el, zc: make([]int, len(zl)+1), ec: make([]int, len(el)+1)}
+	for i, n := range zl {
+		p.zc[i+1] = p.zc[i] + n
+	}
+	for i, n := range el {
+		p.ec[i+1] = p.ec[i] + n
+	}
+	return p
 }
 
 // anchorSet is one kind of anchor of a paragraph, interned per paragraph.
@@ -166,7 +184,48 @@ func newAnchorSet(zh, en []string, zkeys, ekeys func(string) []string) anchorSet
 		s.ea[i] = intern(ekeys(x))
 	}
 	s.count(len(s.keys))
+	s.prune()
 	return s
+}
+
+// prune drops the anchors found on one side only: they add nothing to any
+// bead's cost (no reward without a match, no penalty without a
+// counterpart) and are never shared, so cost need not visit them. A set
+// where none crosses is left empty.
+func (s *anchorSet) prune() {
+	if !s.crosses() {
+		s.za, s.ea, s.zTot, s.eTot, s.cz, s.ce = nil, nil, nil, nil, nil, nil
+		return
+	}
+	keep := func(ids []int) []int {
+		var out []int
+		for _, id := range ids {
+			if s.zTot[id] > 0 && s.eTot[id] > 0 {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	za, ea := make([][]int, len(s.za)), make([][]int, len(s.ea))
+	for i, ids := range s.za {
+		za[i] = keep(ids)
+	}
+	for i, ids := range s.ea {
+		ea[i] = keep(ids)
+	}
+	s.za, s.ea = za, ea
+}
+
+// sub is the set for zh sentences [z0,z1) and en sentences [e0,e1) alone:
+// what prepare would find for them, without matching the glossary again.
+func (s *anchorSet) sub(z0, z1, e0, e1 int) anchorSet {
+	if len(s.zTot) == 0 {
+		return anchorSet{}
+	}
+	t := anchorSet{za: s.za[z0:z1], ea: s.ea[e0:e1], keys: s.keys}
+	t.count(len(s.zTot))
+	t.prune()
+	return t
 }
 
 // newIDSet is newAnchorSet for anchors that are already numbers (the
@@ -192,6 +251,7 @@ func newIDSet(za, ea [][]int) anchorSet {
 		renumber(k)
 	}
 	s.count(len(ids))
+	s.prune()
 	return s
 }
 
@@ -222,28 +282,25 @@ func (s *anchorSet) count(k int) {
 }
 
 func (a *Aligner) prepare(zh, en []string) *paragraph {
-	p := &paragraph{zl: make([]int, len(zh)), el: make([]int, len(en))}
+	zl, el := make([]int, len(zh)), make([]int, len(en))
 	for i, s := range zh {
-		p.zl[i] = runeLen(s)
+		zl[i] = runeLen(s)
 	}
 	for i, s := range en {
-		p.el[i] = runeLen(s)
+		el[i] = runeLen(s)
 	}
+	p := newParagraph(zl, el)
 	p.g = newAnchorSet(zh, en, func(s string) []string { return a.Glossary.Zh(a.zhKey(s)) }, a.Glossary.En)
-	if a.Lexicon != nil {
-		zu, eu := a.units(zh, en)
-		p.l = a.Lexicon.anchors(zu, eu)
-	}
 	return p
 }
 
-// prepareWith is prepare with the lexicon anchors already found.
-func (a *Aligner) prepareWith(zh, en []string, l anchorSet) *paragraph {
-	plain := *a
-	plain.Lexicon = nil
-	p := plain.prepare(zh, en)
-	p.l = l
-	return p
+// sub is the paragraph of zh sentences [z0,z1) and en sentences [e0,e1),
+// with the lexicon anchors l.
+func (p *paragraph) sub(z0, z1, e0, e1 int, l anchorSet) *paragraph {
+	q := newParagraph(p.zl[z0:z1], p.el[e0:e1])
+	q.g = p.g.sub(z0, z1, e0, e1)
+	q.l = l
+	return q
 }
 
 // anchorCost scores the anchors of zh sentences [i,ni) against en [j,nj):
@@ -307,9 +364,10 @@ func (p *anchorSet) cost(match, missW float64, i, ni, j, nj int) (cost float64, 
 }
 
 // cost is −log P(shape) − log P(length discrepancy | shape) + anchor cost.
-func (a *Aligner) cost(p *paragraph, b bead, i, j int) float64 {
-	c := -math.Log(b.prior)
-	zl, el := sum(p.zl[i:i+b.zh]), sum(p.el[j:j+b.en])
+func (a *Aligner) cost(p *paragraph, k, i, j int) float64 {
+	b := shapes[k]
+	c := shapeCosts[k]
+	zl, el := p.zc[i+b.zh]-p.zc[i], p.ec[j+b.en]-p.ec[j]
 	if b.zh > 0 && b.en > 0 {
 		c -= math.Log(math.Max(lengthProb(zl, el, a.Model), 1e-12))
 	} else {
@@ -331,7 +389,7 @@ func (a *Aligner) Beads(zh, en []string) []Bead {
 
 func (a *Aligner) beads(p *paragraph) []Bead {
 	zh, en := p.zl, p.el
-	steps := Path(len(zh), len(en), shapeMoves, func(i, j, k int) float64 { return a.cost(p, shapes[k], i, j) }, true)
+	steps := Path(len(zh), len(en), shapeMoves, func(i, j, k int) float64 { return a.cost(p, k, i, j) }, true)
 	out := make([]Bead, len(steps))
 	for x, st := range steps {
 		b := shapes[st.Move]
@@ -347,6 +405,9 @@ func (a *Aligner) beads(p *paragraph) []Bead {
 
 // shared lists the anchors found on both sides of a bead, sorted.
 func (p *anchorSet) shared(i, ni, j, nj int) []string {
+	if len(p.zTot) == 0 {
+		return []string{}
+	}
 	zc := map[int]int{}
 	for x := i; x < ni; x++ {
 		for _, id := range p.za[x] {

@@ -18,17 +18,17 @@ import (
 // learned from the document alone, so a document's sentences still do not
 // depend on the others in the run.
 type Lexicon struct {
-	zh    map[uint64]int // bigram → entry
-	en    map[uint64]int // stem → entry
-	Pairs []LexPair      // sorted by Dice, then Zh
+	zh    []int32   // bigram id → entry, or −1
+	en    []int32   // stem id → entry, or −1
+	Pairs []LexPair // sorted by Dice, then Zh
 }
 
 // LexPair is one learned entry.
 type LexPair struct {
 	Zh, En string
 	Dice   float64
-	Count  int    // confident beads holding both
-	z, e   uint64 // the packed units
+	Count  int   // confident beads holding both
+	z, e   int32 // the units' ids
 }
 
 // What the lexicon learns from and keeps. A bead is confident when its
@@ -67,13 +67,13 @@ type Para struct{ Zh, En []string }
 // only for the words of those stretches: it is needed nowhere else, and
 // this keeps the second pass a small share of the first.
 func (a *Aligner) AlignAll(paras []Para) [][]Bead {
-	plain := *a
-	plain.Lexicon = nil
 	out := make([][]Bead, len(paras))
 	type stretch struct{ p, b0, b1, z0, z1, e0, e1 int }
 	var open []stretch
+	first := make([]*paragraph, len(paras)) // kept for paragraphs with a stretch
 	for i, p := range paras {
-		out[i] = plain.Beads(p.Zh, p.En)
+		pp := a.prepare(p.Zh, p.En)
+		out[i] = a.beads(pp)
 		if a.Weights.LexMiss == 0 {
 			continue
 		}
@@ -90,55 +90,47 @@ func (a *Aligner) AlignAll(paras []Para) [][]Bead {
 			st.b1, st.z1, st.e1 = b, bs[b-1].Zh.End, bs[b-1].En.End
 			if nz, ne := st.z1-st.z0, st.e1-st.e0; nz > 0 && ne > 0 && nz+ne > 2 {
 				open = append(open, st) // more than one reading
+				first[i] = pp
 			}
 		}
 	}
 	if len(open) == 0 {
 		return out
 	}
-	// The stretches' units, and the words the lexicon is wanted for.
-	zu, eu := make([][][]uint64, len(open)), make([][][]uint64, len(open))
-	zwant, ewant := map[uint64]bool{}, map[uint64]bool{}
+	// The stretches' units, numbered: the words the lexicon is wanted for.
+	var zv, ev vocab
+	zu, eu := make([][][]int32, len(open)), make([][][]int32, len(open))
+	var zbuf, ebuf []uint64
 	for k, st := range open {
 		p := paras[st.p]
 		for _, z := range p.Zh[st.z0:st.z1] {
-			us := zhUnits(nil, a.zhKey(z))
-			zu[k] = append(zu[k], us)
-			for _, u := range us {
-				zwant[u] = true
-			}
+			zbuf = zhBigrams(zbuf[:0], a.zhKey(z))
+			zu[k] = append(zu[k], zv.add(zbuf))
 		}
 		for _, e := range p.En[st.e0:st.e1] {
-			us := enUnits(nil, e)
-			eu[k] = append(eu[k], us)
-			for _, u := range us {
-				ewant[u] = true
-			}
+			ebuf = enStems(ebuf[:0], e)
+			eu[k] = append(eu[k], ev.add(ebuf))
 		}
 	}
 	var sure []sureUnits
-	var zbuf, ebuf []uint64
 	for i, bs := range out {
 		for _, b := range bs {
 			if b.Zh.End-b.Zh.Start == 1 && b.En.End-b.En.Start == 1 && b.Score >= lexConfident {
-				zbuf = zhUnits(zbuf[:0], a.zhKey(paras[i].Zh[b.Zh.Start]))
-				ebuf = enUnits(ebuf[:0], paras[i].En[b.En.Start])
-				sure = append(sure, sureUnits{wanted(zbuf, zwant), wanted(ebuf, ewant)})
+				zbuf = zhBigrams(zbuf[:0], a.zhKey(paras[i].Zh[b.Zh.Start]))
+				ebuf = enStems(ebuf[:0], paras[i].En[b.En.Start])
+				sure = append(sure, sureUnits{zv.known(zbuf), ev.known(ebuf)})
 			}
 		}
 	}
-	lex := learn(sure)
-	la := *a
-	la.Lexicon = lex
+	lex := learn(sure, &zv, &ev)
 	// Stretches are replaced from the last, so earlier bead indices hold.
 	for k := len(open) - 1; k >= 0; k-- {
 		st := open[k]
-		p := paras[st.p]
-		sub := la.prepareWith(p.Zh[st.z0:st.z1], p.En[st.e0:st.e1], lex.anchors(zu[k], eu[k]))
-		if !sub.l.crosses() {
+		l := lex.anchors(zu[k], eu[k])
+		if !l.crosses() {
 			continue
 		}
-		nb := la.beads(sub)
+		nb := a.beads(first[st.p].sub(st.z0, st.z1, st.e0, st.e1, l))
 		for x := range nb {
 			nb[x].Zh.Start += st.z0
 			nb[x].Zh.End += st.z0
@@ -151,54 +143,71 @@ func (a *Aligner) AlignAll(paras []Para) [][]Bead {
 	return out
 }
 
-// sureUnits are the wanted units of a sure 1-1 bead.
-type sureUnits struct{ z, e []uint64 }
+// sureUnits are the wanted units of a sure 1-1 bead, as ids.
+type sureUnits struct{ z, e []int32 }
 
-func wanted(us []uint64, want map[uint64]bool) []uint64 {
-	var out []uint64
-	for _, u := range us {
-		if want[u] {
-			out = append(out, u)
-		}
-	}
-	return out
+// vocab numbers units densely, in the order they are first added.
+type vocab struct {
+	ids   map[uint64]int32
+	names []uint64
 }
 
-// units are the lexicon units of each sentence of a paragraph.
-func (a *Aligner) units(zh, en []string) ([][]uint64, [][]uint64) {
-	zu, eu := make([][]uint64, len(zh)), make([][]uint64, len(en))
-	for i, s := range zh {
-		zu[i] = zhUnits(nil, a.zhKey(s))
+// add numbers the units us and returns their ids, sorted and distinct.
+func (v *vocab) add(us []uint64) []int32 {
+	if v.ids == nil {
+		v.ids = map[uint64]int32{}
 	}
-	for i, s := range en {
-		eu[i] = enUnits(nil, s)
+	out := make([]int32, 0, len(us))
+	for _, u := range us {
+		id, ok := v.ids[u]
+		if !ok {
+			id = int32(len(v.names))
+			v.ids[u] = id
+			v.names = append(v.names, u)
+		}
+		out = append(out, id)
 	}
-	return zu, eu
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// known returns the ids of the units of us already numbered, sorted and
+// distinct.
+func (v *vocab) known(us []uint64) []int32 {
+	var out []int32
+	for _, u := range us {
+		if id, ok := v.ids[u]; ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // anchors are the lexicon's entries in each sentence, as an anchor set.
-func (l *Lexicon) anchors(zu, eu [][]uint64) anchorSet {
+func (l *Lexicon) anchors(zu, eu [][]int32) anchorSet {
 	za, ea := make([][]int, len(zu)), make([][]int, len(eu))
 	for i, us := range zu {
 		for _, u := range us {
-			if k, ok := l.zh[u]; ok {
-				za[i] = append(za[i], k)
+			if k := l.zh[u]; k >= 0 {
+				za[i] = append(za[i], int(k))
 			}
 		}
 	}
 	for i, us := range eu {
 		for _, u := range us {
-			if k, ok := l.en[u]; ok {
-				ea[i] = append(ea[i], k)
+			if k := l.en[u]; k >= 0 {
+				ea[i] = append(ea[i], int(k))
 			}
 		}
 	}
 	return newIDSet(za, ea)
 }
 
-// learn counts units over the sure 1-1 beads and links the pairs.
-func learn(beads []sureUnits) *Lexicon {
-	nz, ne := map[uint64]int{}, map[uint64]int{}
+// learn counts units over the sure 1-1 beads and links the pairs; zv and
+// ev name the units' ids.
+func learn(beads []sureUnits, zv, ev *vocab) *Lexicon {
+	nz, ne := make([]int32, len(zv.names)), make([]int32, len(ev.names))
 	for _, b := range beads {
 		for _, u := range b.z {
 			nz[u]++
@@ -209,53 +218,46 @@ func learn(beads []sureUnits) *Lexicon {
 	}
 	// Only units seen often enough, and not too often, can make a pair:
 	// most bigrams occur once, and counting their pairs would be most of
-	// the work. The others are numbered for a dense table of pair counts.
-	maxN := int(lexMaxShare * float64(len(beads))) // too common to tell sentences apart
-	keep := func(n int) bool { return n >= lexMinCount && n <= maxN }
-	zk, ek := map[uint64]int{}, map[uint64]int{}
-	var zname []uint64
-	var ename []uint64
-	for _, b := range beads {
-		for _, u := range b.z {
-			if _, ok := zk[u]; !ok && keep(nz[u]) {
-				zk[u] = len(zname)
-				zname = append(zname, u)
+	// the work. The others are numbered again for a table of pair counts.
+	maxN := int32(lexMaxShare * float64(len(beads))) // too common to tell sentences apart
+	dense := func(n []int32) ([]int32, []int32) {
+		k, names := make([]int32, len(n)), []int32(nil)
+		for u, c := range n {
+			k[u] = -1
+			if c >= lexMinCount && c <= maxN {
+				k[u] = int32(len(names))
+				names = append(names, int32(u))
 			}
 		}
-		for _, u := range b.e {
-			if _, ok := ek[u]; !ok && keep(ne[u]) {
-				ek[u] = len(ename)
-				ename = append(ename, u)
-			}
-		}
+		return k, names
 	}
+	zk, zname := dense(nz)
+	ek, ename := dense(ne)
 	both := make([]int32, len(zname)*len(ename))
 	var zs []int
 	for _, b := range beads {
 		zs = zs[:0]
 		for _, u := range b.z {
-			if k, ok := zk[u]; ok {
-				zs = append(zs, k*len(ename))
+			if k := zk[u]; k >= 0 {
+				zs = append(zs, int(k)*len(ename))
 			}
 		}
 		for _, u := range b.e {
-			if e, ok := ek[u]; ok {
+			if e := ek[u]; e >= 0 {
 				for _, z := range zs {
-					both[z+e]++
+					both[z+int(e)]++
 				}
 			}
 		}
 	}
 	var cand []LexPair
-	for z, zn := range zname {
-		for e, en := range ename {
-			n := int(both[z*len(ename)+e])
-			if n < lexMinCount {
-				continue
-			}
-			if d := 2 * float64(n) / float64(nz[zn]+ne[en]); d >= lexMinDice {
-				cand = append(cand, LexPair{Zh: bigram(zn), En: stemString(en), Dice: d, Count: n, z: zn, e: en})
-			}
+	for cell, n := range both {
+		if n < lexMinCount {
+			continue
+		}
+		z, e := zname[cell/len(ename)], ename[cell%len(ename)]
+		if d := 2 * float64(n) / float64(nz[z]+ne[e]); d >= lexMinDice {
+			cand = append(cand, LexPair{Zh: bigram(zv.names[z]), En: stemString(ev.names[e]), Dice: d, Count: int(n), z: z, e: e})
 		}
 	}
 	sort.Slice(cand, func(i, j int) bool {
@@ -271,23 +273,26 @@ func learn(beads []sureUnits) *Lexicon {
 		}
 		return x.En < y.En
 	})
-	l := &Lexicon{zh: map[uint64]int{}, en: map[uint64]int{}}
+	l := &Lexicon{zh: make([]int32, len(nz)), en: make([]int32, len(ne))}
+	for i := range l.zh {
+		l.zh[i] = -1
+	}
+	for i := range l.en {
+		l.en[i] = -1
+	}
 	for _, c := range cand {
-		if _, ok := l.zh[c.z]; ok {
+		if l.zh[c.z] >= 0 || l.en[c.e] >= 0 {
 			continue
 		}
-		if _, ok := l.en[c.e]; ok {
-			continue
-		}
-		l.zh[c.z], l.en[c.e] = len(l.Pairs), len(l.Pairs)
+		l.zh[c.z], l.en[c.e] = int32(len(l.Pairs)), int32(len(l.Pairs))
 		l.Pairs = append(l.Pairs, c)
 	}
 	return l
 }
 
-// zhUnits appends the distinct bigrams of the runs of Han characters of s,
-// each two code points in one number.
-func zhUnits(out []uint64, s string) []uint64 {
+// zhBigrams appends the bigrams of the runs of Han characters of s, each
+// two code points in one number (repeats included).
+func zhBigrams(out []uint64, s string) []uint64 {
 	var prev rune
 	for _, r := range s {
 		if r < 0x2E80 || !unicode.Is(unicode.Han, r) {
@@ -299,23 +304,21 @@ func zhUnits(out []uint64, s string) []uint64 {
 		}
 		prev = r
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 func bigram(u uint64) string { return string([]rune{rune(u >> 32), rune(uint32(u))}) }
 
-// enUnits appends the distinct stems of the words of s: lower-cased
-// letters, function words left out, cut to their first five letters
-// (economic and economy, reform and reforms are one stem). A stem is its
-// letters packed 12 bits each (stemString reads it back); a letter past
-// U+0FFF makes a hashed stem instead.
-func enUnits(out []uint64, s string) []uint64 {
-	start := len(out)
+// enStems appends the stems of the words of s (repeats included):
+// lower-cased letters, function words left out, cut to their first five
+// letters (economic and economy, reform and reforms are one stem). A stem
+// is its letters packed 12 bits each (stemString reads it back); a letter
+// past U+0FFF makes a hashed stem instead.
+func enStems(out []uint64, s string) []uint64 {
 	var low [16]byte
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsLetter(r) {
+		r, size := letterAt(s, i)
+		if r < 0 {
 			i += size
 			continue
 		}
@@ -323,11 +326,10 @@ func enUnits(out []uint64, s string) []uint64 {
 		n, ascii, hashed := 0, true, false
 		h := uint64(14695981039346656037) // FNV-1a
 		for i < len(s) {
-			r, size = utf8.DecodeRuneInString(s[i:])
-			if !unicode.IsLetter(r) {
+			r, size = letterAt(s, i)
+			if r < 0 {
 				break
 			}
-			r = unicode.ToLower(r)
 			if r >= utf8.RuneSelf {
 				ascii = false
 			} else if n < len(low) {
@@ -351,8 +353,23 @@ func enUnits(out []uint64, s string) []uint64 {
 		}
 		out = append(out, stem)
 	}
-	slices.Sort(out[start:])
-	return slices.Compact(out)
+	return out
+}
+
+// letterAt reads the rune at s[i:]: lower-cased when it is a letter, −1
+// when it is not; and its size.
+func letterAt(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		if c|0x20 >= 'a' && c|0x20 <= 'z' {
+			return rune(c | 0x20), 1
+		}
+		return -1, 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if !unicode.IsLetter(r) {
+		return -1, size
+	}
+	return unicode.ToLower(r), size
 }
 
 // stemString is a stem as letters, for the lexicon's listing.

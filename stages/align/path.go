@@ -35,21 +35,11 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 		costs = make([]float64, (n+1)*w*nm)
 	}
 	vit := make([]float64, (n+1)*w)
-	var fwd []float64
-	if posteriors {
-		fwd = make([]float64, (n+1)*w)
-	}
 	back := make([]int8, (n+1)*w)
 	for i := range vit {
 		vit[i] = inf
-		if posteriors {
-			fwd[i] = inf
-		}
 	}
 	vit[0] = 0
-	if posteriors {
-		fwd[0] = 0
-	}
 	for i := 0; i <= n; i++ {
 		for j := 0; j <= m; j++ {
 			at := i*w + j
@@ -72,30 +62,14 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 				if v := vit[at] + c; v < vit[to] {
 					vit[to], back[to] = v, int8(k)
 				}
-				if posteriors {
-					fwd[to] = logAddCost(fwd[to], fwd[at]+c)
-				}
 			}
 		}
 	}
-	var bwd []float64
+	var post func(pi, pj, i, j, k int) float64
 	if posteriors {
-		bwd = make([]float64, (n+1)*w)
-		for i := range bwd {
-			bwd[i] = inf
-		}
-		bwd[n*w+m] = 0
-		for i := n; i >= 0; i-- {
-			for j := m; j >= 0; j-- {
-				at := i*w + j
-				for k, mv := range moves {
-					c := costs[at*nm+k]
-					if c == inf {
-						continue
-					}
-					bwd[at] = logAddCost(bwd[at], c+bwd[(i+mv.Zh)*w+j+mv.En])
-				}
-			}
+		post = linearPosteriors(n, m, moves, costs)
+		if post == nil {
+			post = logPosteriors(n, m, moves, costs)
 		}
 	}
 	var out []Step
@@ -105,8 +79,7 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 		pi, pj := i-mv.Zh, j-mv.En
 		s := Step{Zh: segment.Span{Start: pi, End: i}, En: segment.Span{Start: pj, End: j}, Move: int(k), Posterior: 1}
 		if posteriors {
-			c := costs[(pi*w+pj)*nm+int(k)]
-			s.Posterior = math.Min(round4(math.Exp(-(fwd[pi*w+pj] + c + bwd[i*w+j] - fwd[n*w+m]))), 1)
+			s.Posterior = math.Min(round4(post(pi, pj, i, j, int(k))), 1)
 		}
 		out = append(out, s)
 		i, j = pi, pj
@@ -115,4 +88,98 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 		out[l], out[r] = out[r], out[l]
 	}
 	return out
+}
+
+// linearPosteriors runs forward–backward on probabilities, e^−cost: one
+// exponential per move instead of the two exponentials and two logarithms
+// of log space. It returns nil when the total probability leaves the
+// range where products of probabilities are exact enough (a very long
+// paragraph, or very strong anchors); logPosteriors then serves.
+func linearPosteriors(n, m int, moves []Move, costs []float64) func(pi, pj, i, j, k int) float64 {
+	w, nm := m+1, len(moves)
+	prob := make([]float64, len(costs))
+	for x, c := range costs {
+		prob[x] = math.Exp(-c)
+	}
+	fwd := make([]float64, (n+1)*w)
+	fwd[0] = 1
+	for i := 0; i <= n; i++ {
+		for j := 0; j <= m; j++ {
+			at := i*w + j
+			f := fwd[at]
+			if f == 0 {
+				continue
+			}
+			for k, mv := range moves {
+				if p := prob[at*nm+k]; p != 0 {
+					fwd[(i+mv.Zh)*w+j+mv.En] += f * p
+				}
+			}
+		}
+	}
+	total := fwd[n*w+m]
+	if !(total >= 1e-200 && total <= 1e200) {
+		return nil
+	}
+	bwd := make([]float64, (n+1)*w)
+	bwd[n*w+m] = 1
+	for i := n; i >= 0; i-- {
+		for j := m; j >= 0; j-- {
+			at := i*w + j
+			b := bwd[at]
+			for k, mv := range moves {
+				if p := prob[at*nm+k]; p != 0 {
+					b += p * bwd[(i+mv.Zh)*w+j+mv.En]
+				}
+			}
+			bwd[at] = b
+		}
+	}
+	return func(pi, pj, i, j, k int) float64 {
+		return fwd[pi*w+pj] * prob[(pi*w+pj)*nm+k] * bwd[i*w+j] / total
+	}
+}
+
+// logPosteriors is forward–backward on costs (negative log probabilities).
+func logPosteriors(n, m int, moves []Move, costs []float64) func(pi, pj, i, j, k int) float64 {
+	w, nm := m+1, len(moves)
+	inf := math.Inf(1)
+	fwd := make([]float64, (n+1)*w)
+	for i := range fwd {
+		fwd[i] = inf
+	}
+	fwd[0] = 0
+	for i := 0; i <= n; i++ {
+		for j := 0; j <= m; j++ {
+			at := i*w + j
+			if fwd[at] == inf {
+				continue
+			}
+			for k, mv := range moves {
+				if c := costs[at*nm+k]; c != inf {
+					to := (i+mv.Zh)*w + j + mv.En
+					fwd[to] = logAddCost(fwd[to], fwd[at]+c)
+				}
+			}
+		}
+	}
+	bwd := make([]float64, (n+1)*w)
+	for i := range bwd {
+		bwd[i] = inf
+	}
+	bwd[n*w+m] = 0
+	for i := n; i >= 0; i-- {
+		for j := m; j >= 0; j-- {
+			at := i*w + j
+			for k, mv := range moves {
+				if c := costs[at*nm+k]; c != inf {
+					bwd[at] = logAddCost(bwd[at], c+bwd[(i+mv.Zh)*w+j+mv.En])
+				}
+			}
+		}
+	}
+	return func(pi, pj, i, j, k int) float64 {
+		c := costs[(pi*w+pj)*nm+k]
+		return math.Exp(-(fwd[pi*w+pj] + c + bwd[i*w+j] - fwd[n*w+m]))
+	}
 }
