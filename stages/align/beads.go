@@ -135,17 +135,21 @@ func (b Bead) Type() string { return fmt.Sprintf("%d-%d", b.Zh.End-b.Zh.Start, b
 type paragraph struct {
 	zl, el []int     // sentence lengths in code points
 	zc, ec []int     // their prefix sums: zc[i] is the length of sentences [0,i)
+	zd, ed []float64 // the length cost of each sentence left without counterpart
 	g      anchorSet // glossary anchors
 	l      anchorSet // the document's learned lexicon (empty without one)
 }
 
-func newParagraph(zl, el []int) *paragraph {
-	p := &paragraph{zl: zl, el: el, zc: make([]int, len(zl)+1), ec: make([]int, len(el)+1)}
+func newParagraph(zl, el []int, m Model) *paragraph {
+	p := &paragraph{zl: zl, el: el, zc: make([]int, len(zl)+1), ec: make([]int, len(el)+1),
+		zd: make([]float64, len(zl)), ed: make([]float64, len(el))}
 	for i, n := range zl {
 		p.zc[i+1] = p.zc[i] + n
+		p.zd[i] = math.Log(math.Max(deletionProb(n, 0, m), 1e-12))
 	}
 	for i, n := range el {
 		p.ec[i+1] = p.ec[i] + n
+		p.ed[i] = math.Log(math.Max(deletionProb(0, n, m), 1e-12))
 	}
 	return p
 }
@@ -156,6 +160,7 @@ type anchorSet struct {
 	keys       []string
 	zTot, eTot []int // occurrences of each anchor id per side
 	cz, ce     []int // scratch counts
+	zn, en     []int // anchors in sentences [0,i) per side (after prune)
 }
 
 func newAnchorSet(zh, en []string, zkeys, ekeys func(string) []string) anchorSet {
@@ -214,6 +219,17 @@ func (s *anchorSet) prune() {
 		ea[i] = keep(ids)
 	}
 	s.za, s.ea = za, ea
+	s.zn, s.en = prefixCounts(za), prefixCounts(ea)
+}
+
+// prefixCounts are the running totals of anchors per sentence: n[i] is the
+// number in sentences [0,i).
+func prefixCounts(a [][]int) []int {
+	n := make([]int, len(a)+1)
+	for i, ids := range a {
+		n[i+1] = n[i] + len(ids)
+	}
+	return n
 }
 
 // sub is the set for zh sentences [z0,z1) and en sentences [e0,e1) alone:
@@ -289,15 +305,15 @@ func (a *Aligner) prepare(zh, en []string) *paragraph {
 	for i, s := range en {
 		el[i] = runeLen(s)
 	}
-	p := newParagraph(zl, el)
+	p := newParagraph(zl, el, a.Model)
 	p.g = newAnchorSet(zh, en, func(s string) []string { return a.Glossary.Zh(a.zhKey(s)) }, a.Glossary.En)
 	return p
 }
 
 // sub is the paragraph of zh sentences [z0,z1) and en sentences [e0,e1),
 // with the lexicon anchors l.
-func (p *paragraph) sub(z0, z1, e0, e1 int, l anchorSet) *paragraph {
-	q := newParagraph(p.zl[z0:z1], p.el[e0:e1])
+func (a *Aligner) sub(p *paragraph, z0, z1, e0, e1 int, l anchorSet) *paragraph {
+	q := newParagraph(p.zl[z0:z1], p.el[e0:e1], a.Model)
 	q.g = p.g.sub(z0, z1, e0, e1)
 	q.l = l
 	return q
@@ -309,6 +325,16 @@ func (p *paragraph) sub(z0, z1, e0, e1 int, l anchorSet) *paragraph {
 func (p *anchorSet) cost(match, missW float64, i, ni, j, nj int) (cost float64, matched int) {
 	if len(p.zTot) == 0 {
 		return 0, 0
+	}
+	// Every anchor left has a counterpart somewhere (prune): with none on
+	// one side of the bead, each on the other is a miss.
+	switch zc, ec := p.zn[ni]-p.zn[i], p.en[nj]-p.en[j]; {
+	case zc == 0 && ec == 0:
+		return 0, 0
+	case ec == 0:
+		return missW * float64(zc), 0
+	case zc == 0:
+		return missW * float64(ec), 0
 	}
 	for x := i; x < ni; x++ {
 		for _, id := range p.za[x] {
@@ -374,7 +400,11 @@ func (a *Aligner) cost(p *paragraph, k, i, j int) float64 {
 		// As Gale and Church do, a deletion pays for its length too: a
 		// long sentence left without counterpart is less likely than a
 		// short one, and costs more than joining a neighbour's bead.
-		c -= math.Log(math.Max(deletionProb(zl, el, a.Model), 1e-12))
+		if b.zh > 0 {
+			c -= p.zd[i]
+		} else {
+			c -= p.ed[j]
+		}
 	}
 	ac, _ := p.g.cost(a.Weights.Match, a.Weights.Miss, i, i+b.zh, j, j+b.en)
 	lc, _ := p.l.cost(0, a.Weights.LexMiss, i, i+b.zh, j, j+b.en)

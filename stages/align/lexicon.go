@@ -130,7 +130,7 @@ func (a *Aligner) AlignAll(paras []Para) [][]Bead {
 		if !l.crosses() {
 			continue
 		}
-		nb := a.beads(first[st.p].sub(st.z0, st.z1, st.e0, st.e1, l))
+		nb := a.beads(a.sub(first[st.p], st.z0, st.z1, st.e0, st.e1, l))
 		for x := range nb {
 			nb[x].Zh.Start += st.z0
 			nb[x].Zh.End += st.z0

@@ -2,6 +2,7 @@ package align
 
 import (
 	"math"
+	"sync"
 
 	"github.com/policyledger/policyledger/segment"
 )
@@ -30,11 +31,13 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 	w := m + 1
 	inf := math.Inf(1)
 	nm := len(moves)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
 	var costs []float64
 	if posteriors {
-		costs = make([]float64, (n+1)*w*nm)
+		costs = sc.floats(0, (n+1)*w*nm)
 	}
-	vit := make([]float64, (n+1)*w)
+	vit := sc.floats(1, (n+1)*w)
 	back := make([]int8, (n+1)*w)
 	for i := range vit {
 		vit[i] = inf
@@ -67,7 +70,7 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 	}
 	var post func(pi, pj, i, j, k int) float64
 	if posteriors {
-		post = linearPosteriors(n, m, moves, costs)
+		post = linearPosteriors(sc, n, m, moves, costs)
 		if post == nil {
 			post = logPosteriors(n, m, moves, costs)
 		}
@@ -95,13 +98,14 @@ func Path(n, m int, moves []Move, cost func(i, j, k int) float64, posteriors boo
 // of log space. It returns nil when the total probability leaves the
 // range where products of probabilities are exact enough (a very long
 // paragraph, or very strong anchors); logPosteriors then serves.
-func linearPosteriors(n, m int, moves []Move, costs []float64) func(pi, pj, i, j, k int) float64 {
+func linearPosteriors(sc *scratch, n, m int, moves []Move, costs []float64) func(pi, pj, i, j, k int) float64 {
 	w, nm := m+1, len(moves)
-	prob := make([]float64, len(costs))
+	prob := sc.floats(2, len(costs))
 	for x, c := range costs {
 		prob[x] = math.Exp(-c)
 	}
-	fwd := make([]float64, (n+1)*w)
+	fwd := sc.floats(3, (n+1)*w)
+	clear(fwd)
 	fwd[0] = 1
 	for i := 0; i <= n; i++ {
 		for j := 0; j <= m; j++ {
@@ -121,7 +125,8 @@ func linearPosteriors(n, m int, moves []Move, costs []float64) func(pi, pj, i, j
 	if !(total >= 1e-200 && total <= 1e200) {
 		return nil
 	}
-	bwd := make([]float64, (n+1)*w)
+	bwd := sc.floats(4, (n+1)*w)
+	clear(bwd)
 	bwd[n*w+m] = 1
 	for i := n; i >= 0; i-- {
 		for j := m; j >= 0; j-- {
@@ -138,6 +143,21 @@ func linearPosteriors(n, m int, moves []Move, costs []float64) func(pi, pj, i, j
 	return func(pi, pj, i, j, k int) float64 {
 		return fwd[pi*w+pj] * prob[(pi*w+pj)*nm+k] * bwd[i*w+j] / total
 	}
+}
+
+// scratch holds Path's working arrays between calls: the programme runs
+// once per paragraph, and allocating them each time was a tenth of its
+// cost (mostly the collector's).
+type scratch struct{ f [5][]float64 }
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// floats returns scratch array k with n elements, not cleared.
+func (s *scratch) floats(k, n int) []float64 {
+	if cap(s.f[k]) < n {
+		s.f[k] = make([]float64, n)
+	}
+	return s.f[k][:n]
 }
 
 // logPosteriors is forward–backward on costs (negative log probabilities).

@@ -35,7 +35,7 @@ func TestPosteriorsLinearAgreesWithLog(t *testing.T) {
 	for trial := 0; trial < 300; trial++ {
 		n, m := 1+r.IntN(8), 1+r.IntN(8)
 		costs := randomCosts(r, n, m, -1, 12)
-		lin, lg := linearPosteriors(n, m, shapeMoves, costs), logPosteriors(n, m, shapeMoves, costs)
+		lin, lg := linearPosteriors(new(scratch), n, m, shapeMoves, costs), logPosteriors(n, m, shapeMoves, costs)
 		if lin == nil {
 			continue
 		}
@@ -60,7 +60,7 @@ func TestPosteriorsLinearAgreesWithLog(t *testing.T) {
 	}
 	for _, base := range []float64{200, -200} { // e^∓200 per move: out of range over 8×8 (4 moves at least)
 		costs := randomCosts(r, 8, 8, base, 0.1)
-		if linearPosteriors(8, 8, shapeMoves, costs) != nil {
+		if linearPosteriors(new(scratch), 8, 8, shapeMoves, costs) != nil {
 			t.Errorf("base cost %g: the linear pass should stand aside", base)
 		}
 	}
