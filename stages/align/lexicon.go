@@ -150,13 +150,16 @@ type sureUnits struct{ z, e []int32 }
 type vocab struct {
 	ids   map[uint64]int32
 	names []uint64
+	stamp []int32 // per id: the call of add or known that last listed it
+	call  int32
 }
 
-// add numbers the units us and returns their ids, sorted and distinct.
+// add numbers the units us and returns their ids, distinct.
 func (v *vocab) add(us []uint64) []int32 {
 	if v.ids == nil {
 		v.ids = map[uint64]int32{}
 	}
+	v.call++
 	out := make([]int32, 0, len(us))
 	for _, u := range us {
 		id, ok := v.ids[u]
@@ -164,24 +167,27 @@ func (v *vocab) add(us []uint64) []int32 {
 			id = int32(len(v.names))
 			v.ids[u] = id
 			v.names = append(v.names, u)
+			v.stamp = append(v.stamp, 0)
 		}
-		out = append(out, id)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// known returns the ids of the units of us already numbered, sorted and
-// distinct.
-func (v *vocab) known(us []uint64) []int32 {
-	var out []int32
-	for _, u := range us {
-		if id, ok := v.ids[u]; ok {
+		if v.stamp[id] != v.call {
+			v.stamp[id] = v.call
 			out = append(out, id)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
+}
+
+// known returns the ids of the units of us already numbered, distinct.
+func (v *vocab) known(us []uint64) []int32 {
+	v.call++
+	var out []int32
+	for _, u := range us {
+		if id, ok := v.ids[u]; ok && v.stamp[id] != v.call {
+			v.stamp[id] = v.call
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // anchors are the lexicon's entries in each sentence, as an anchor set.
