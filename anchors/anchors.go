@@ -202,9 +202,38 @@ func (g *Glossary) Len() int {
 	return len(g.terms)
 }
 
-var ordinals = map[string]int{
-	"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-	"ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+// ordinal reads an English ordinal word (lower-cased). A switch: it is
+// asked of most words of every English sentence.
+func ordinal(w string) (int, bool) {
+	switch w {
+	case "first":
+		return 1, true
+	case "second":
+		return 2, true
+	case "third":
+		return 3, true
+	case "fourth":
+		return 4, true
+	case "fifth":
+		return 5, true
+	case "sixth":
+		return 6, true
+	case "seventh":
+		return 7, true
+	case "eighth":
+		return 8, true
+	case "ninth":
+		return 9, true
+	case "tenth":
+		return 10, true
+	case "eleventh":
+		return 11, true
+	case "twelfth":
+		return 12, true
+	case "twentieth":
+		return 20, true
+	}
+	return 0, false
 }
 
 func isASCIIDigit(b byte) bool  { return b >= '0' && b <= '9' }
@@ -345,10 +374,8 @@ func (g *Glossary) En(s string) []string {
 		case hasUpperOrDigitMix(w):
 			keys = append(keys, "latin:"+strings.TrimRight(w, ".")) // AEO, 5G, U.N
 		default:
-			if len(lw) >= 5 && len(lw) <= 9 {
-				if n, ok := ordinals[lw]; ok {
-					keys = append(keys, "num:"+strconv.Itoa(n))
-				}
+			if n, ok := ordinal(lw); ok {
+				keys = append(keys, "num:"+strconv.Itoa(n))
 			}
 		}
 		if g != nil && g.startsEn(w) {

@@ -74,3 +74,13 @@ func TestCJKValueAgreesWithDigits(t *testing.T) {
 		t.Errorf("cjkValue accepts %d runes, want %d", n, want)
 	}
 }
+
+// Ordinal words are numbers, capitalised or not (in capitals they read as
+// an acronym); words that only contain one are not.
+func TestEnOrdinals(t *testing.T) {
+	got := NewGlossary().En("The Twentieth and Eleventh sessions, the fifth plan, a firsthand account and twelfths.")
+	want := []string{"num:11", "num:20", "num:5"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("En = %q, want %q", got, want)
+	}
+}

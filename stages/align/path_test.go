@@ -81,3 +81,24 @@ func TestPathPosteriorsWithoutUnderflow(t *testing.T) {
 		}
 	}
 }
+
+// unitTable agrees with a map through growth, repeats and misses.
+func TestUnitTableIsAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var tab unitTable
+	want := map[uint64]int32{}
+	for i := 0; i < 20000; i++ {
+		u := 1 + r.Uint64N(5000)<<uint(r.IntN(40)) // dense and spread keys, never 0
+		if _, ok := want[u]; !ok && r.IntN(2) == 0 {
+			want[u] = int32(i)
+			tab.put(u, int32(i))
+		}
+		got, ok := tab.get(u)
+		if w, wok := want[u]; ok != wok || got != w {
+			t.Fatalf("get(%d) = %d, %v; want %d, %v", u, got, ok, w, wok)
+		}
+	}
+	if tab.n != len(want) {
+		t.Fatalf("%d entries, want %d", tab.n, len(want))
+	}
+}
