@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -29,8 +31,17 @@ import (
 // delete, and an entry that does not read back, or reads back under another
 // key, is recomputed, never trusted.
 
-// cacheVersion changes when the entry format does.
-const cacheVersion = "policyledger-cache-1"
+// cacheVersion changes when the entry format does. Version 2 compresses
+// entries with zstd: an entry's JSON is about 8 bytes per byte of its
+// snapshot, which made the cache larger than the release; compressed it is
+// a small fraction, and writing it costs less than writing the JSON.
+const cacheVersion = "policyledger-cache-2"
+
+// The entries' codec; both are safe for concurrent use.
+var (
+	entryEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	entryDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+)
 
 var (
 	exeOnce sync.Once
@@ -108,7 +119,11 @@ type cacheEntry struct {
 	Doc schemas.Document `json:"doc"`
 }
 
-func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", id+".json") }
+func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", entryName(id)) }
+
+// entryName is a document's entry file; legacyName was version 1's.
+func entryName(id string) string  { return id + ".json.zst" }
+func legacyName(id string) string { return id + ".json" }
 
 // computeKeys keys every fetched document, and the release they make.
 func (c *cache) computeKeys(st *schemas.State, opt Options) {
@@ -122,12 +137,13 @@ func (c *cache) computeKeys(st *schemas.State, opt Options) {
 // current; an entry that does not read back, or reads back under another
 // key, is counted stale and recomputed.
 func (c *cache) get(d *schemas.Document, t *schemas.Tally) (schemas.Document, bool) {
-	b, err := os.ReadFile(c.docPath(d.Source.ID))
+	z, err := os.ReadFile(c.docPath(d.Source.ID))
 	if err != nil {
 		return schemas.Document{}, false
 	}
 	var e cacheEntry
-	if json.Unmarshal(b, &e) != nil || e.Key != c.keys[d.Source.ID] || e.Doc.Source.ID != d.Source.ID {
+	b, err := entryDecoder.DecodeAll(z, nil)
+	if err != nil || json.Unmarshal(b, &e) != nil || e.Key != c.keys[d.Source.ID] || e.Doc.Source.ID != d.Source.ID {
 		t.Count("cache.stale", 1)
 		return schemas.Document{}, false
 	}
@@ -155,7 +171,7 @@ func (c *cache) put(d schemas.Document) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, d.Source.ID+".json"), b)
+	return writeAtomic(filepath.Join(dir, entryName(d.Source.ID)), entryEncoder.EncodeAll(b, nil))
 }
 
 // releaseKey is the key of a release built from this run's documents.
@@ -215,6 +231,9 @@ func (c *cache) commit(version string) error {
 		for _, e := range entries {
 			if err := os.Rename(filepath.Join(c.pending, e.Name()), filepath.Join(c.dir, "docs", e.Name())); err != nil {
 				return err
+			}
+			if id, ok := strings.CutSuffix(e.Name(), ".json.zst"); ok {
+				os.Remove(filepath.Join(c.dir, "docs", legacyName(id))) // a version 1 entry, never read again
 			}
 		}
 		os.Remove(c.pending)

@@ -146,8 +146,11 @@ func TestIncrementalRuns(t *testing.T) {
 	}
 
 	// Corrupt an entry: it is recomputed, and the release is unchanged.
-	entry := filepath.Join(out, "cache", "docs", "gen-00002.json")
-	os.WriteFile(entry, []byte(`{"key": "not json`), 0o644)
+	entry := filepath.Join(out, "cache", "docs", "gen-00002.json.zst")
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("no cache entry to corrupt: %v", err)
+	}
+	os.WriteFile(entry, []byte(`{"key": "not zstd`), 0o644)
 	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.3\n\nSame.\n")...), 0o644)
 	if c, _ := runIn(t, src, out, "0.2.3", true); c["cache.stale"] != 1 || c["cache.stored"] != 1 || c["cache.hit"] != 5 {
 		t.Errorf("corrupt entry: counts %v; want it stale and recomputed", c)
