@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ type Term struct {
 // word.
 type Glossary struct {
 	terms []Term
+	keys  []string          // per term: its anchor key, "term:" and the Chinese term
 	zh    map[rune][]int    // first rune → term indexes
 	en    map[string][]enIx // first lower-cased word → forms
 	// zhFirst has bit r set when some Chinese term starts with rune r
@@ -171,6 +173,7 @@ func NewGlossary(terms ...[]Term) *Glossary {
 				i = len(g.terms)
 				byZh[t.Zh] = i
 				g.terms = append(g.terms, Term{Zh: t.Zh})
+				g.keys = append(g.keys, "term:"+t.Zh)
 				r, _ := utf8.DecodeRuneInString(t.Zh)
 				g.zh[r] = append(g.zh[r], i)
 				if r < zhFirstLimit {
@@ -261,7 +264,7 @@ func numberAt(s string, i int) int {
 // for every sentence, so they must be cheap.
 func (g *Glossary) Zh(s string) []string {
 	var keys []string
-	var seen map[int]bool
+	var seen []int // terms found: few per sentence
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -310,12 +313,9 @@ func (g *Glossary) Zh(s string) []string {
 		}
 		if g != nil && g.startsZh(r) {
 			for _, ti := range g.zh[r] {
-				if !seen[ti] && strings.HasPrefix(s[i:], g.terms[ti].Zh) {
-					if seen == nil {
-						seen = map[int]bool{}
-					}
-					seen[ti] = true
-					keys = append(keys, "term:"+g.terms[ti].Zh)
+				if !slices.Contains(seen, ti) && strings.HasPrefix(s[i:], g.terms[ti].Zh) {
+					seen = append(seen, ti)
+					keys = append(keys, g.keys[ti])
 				}
 			}
 		}
@@ -350,7 +350,7 @@ func isCJKNumeralBefore(s string, i int) bool {
 // terms.
 func (g *Glossary) En(s string) []string {
 	var keys []string
-	var seen map[int]bool
+	var seen []int // terms found: few per sentence
 	var buf [32]byte
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -380,12 +380,9 @@ func (g *Glossary) En(s string) []string {
 		}
 		if g != nil && g.startsEn(w) {
 			for _, e := range g.en[lw] {
-				if !seen[e.term] && hasPrefixLower(s[i:], e.form) {
-					if seen == nil {
-						seen = map[int]bool{}
-					}
-					seen[e.term] = true
-					keys = append(keys, "term:"+g.terms[e.term].Zh)
+				if !slices.Contains(seen, e.term) && hasPrefixLower(s[i:], e.form) {
+					seen = append(seen, e.term)
+					keys = append(keys, g.keys[e.term])
 				}
 			}
 		}
