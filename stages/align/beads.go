@@ -135,7 +135,7 @@ func (b Bead) Type() string { return fmt.Sprintf("%d-%d", b.Zh.End-b.Zh.Start, b
 type paragraph struct {
 	zl, el []int     // sentence lengths in code points
 	zc, ec []int     // their prefix sums: zc[i] is the length of sentences [0,i)
-	zd, ed []float64 // the length cost of each sentence left without counterpart
+	zd, ed []float64 // log probability of each sentence left without counterpart (floored at 1e-12)
 	g      anchorSet // glossary anchors
 	l      anchorSet // the document's learned lexicon (empty without one)
 }
@@ -425,7 +425,7 @@ func (a *Aligner) beads(p *paragraph) []Bead {
 		b := shapes[st.Move]
 		bd := Bead{Zh: st.Zh, En: st.En, Score: st.Posterior}
 		if b.zh > 0 && b.en > 0 {
-			bd.LengthScore = round4(lengthProb(sum(p.zl[st.Zh.Start:st.Zh.End]), sum(p.el[st.En.Start:st.En.End]), a.Model))
+			bd.LengthScore = round4(lengthProb(p.zc[st.Zh.End]-p.zc[st.Zh.Start], p.ec[st.En.End]-p.ec[st.En.Start], a.Model))
 		}
 		bd.Anchors = p.g.shared(st.Zh.Start, st.Zh.End, st.En.Start, st.En.End)
 		out[x] = bd
@@ -549,14 +549,6 @@ func (p segmented) sentences(beads []Bead) []schemas.Sentence {
 		out = append(out, s)
 	}
 	return out
-}
-
-func sum(xs []int) int {
-	t := 0
-	for _, x := range xs {
-		t += x
-	}
-	return t
 }
 
 // describe renders beads compactly ("1:1,2 2:3"), the gold file's notation.
