@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Generate returns the files of a sources folder (sources.yaml, snapshots/…
@@ -49,7 +50,7 @@ func Generate(src fs.FS, n int, seed uint64) (map[string][]byte, error) {
 			text := permutePlan(string(plan), rng)
 			snap := "snapshots/" + id + ".zh.md"
 			files[snap] = []byte(text)
-			fmt.Fprintf(&m, planEntry, id, snap, sum(text))
+			fmt.Fprintf(&m, planEntry, id, date(i), snap, sum(text))
 			continue
 		}
 		r := permuteRows(rows, rng)
@@ -86,7 +87,7 @@ func Generate(src fs.FS, n int, seed uint64) (map[string][]byte, error) {
 		if kind == 7 {
 			langs = "en"
 		}
-		fmt.Fprintf(&m, paperEntry, id, langs, layout, snap, sum(body))
+		fmt.Fprintf(&m, paperEntry, id, langs, date(i), layout, snap, sum(body))
 		if format != "" {
 			fmt.Fprintf(&m, "    format: %s\n", format)
 		}
@@ -104,6 +105,7 @@ const paperEntry = `  - id: %s
     issuer: generated
     document_type: policy_paper
     languages: [%s]
+    adopted_date: "%s"
     layout: %s
     licence: generated from the policyledger sources for measurement
     snapshot: %s
@@ -115,6 +117,7 @@ const planEntry = `  - id: %s
     issuer: generated
     document_type: action_plan
     languages: [zh]
+    adopted_date: "%s"
     layout: markdown-zh
     licence: generated from the policyledger sources for measurement
     snapshot: %s
@@ -126,6 +129,14 @@ const planEntry = `  - id: %s
       truncation:
         - {name: preview-ended, pattern: '^预览已结束'}
 `
+
+// date is the i-th document's adoption date: two documents a week from
+// 2000, so that the linker compares each document with the next ones, as
+// it would in a corpus of dated papers and plans, and meets documents of
+// the same day.
+func date(i int) string {
+	return time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*(i/2)).Format(time.DateOnly)
+}
 
 // paperRows are the policy paper's content rows (Chinese, English).
 func paperRows(text string) [][2]string {

@@ -117,6 +117,9 @@ func TestStreamedRelease(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := release.Dir(out, "0.2.0")
+		if links, cont, _ := st.Links, st.Continuity, 0; len(links) == 0 || len(cont) == 0 {
+			t.Fatalf("jobs %d: %d links and %d continuity rows; generated documents are dated, so the linker has work", jobs, len(links), len(cont))
+		}
 		if first == "" {
 			first = dir
 			built, err := release.Build(st.Dataset, release.Options{Version: "0.2.0"}, st.Data(), files["CHANGELOG.md"])
