@@ -173,6 +173,9 @@ func newSink(st *schemas.State, opt Options, rel *release.Stage) (*sink, error) 
 		if err != nil {
 			return nil, err
 		}
+		if s.keep {
+			w.KeepLinks()
+		}
 		s.w = w
 		return s, nil
 	}

@@ -7,6 +7,10 @@ type DocFeatures struct {
 	Date     string // adopted_date, else published_date; "" when neither
 	Sequence *int
 	Clauses  []ClauseFeatures
+	// Prepared is the linker's own form of Clauses (link.Encode), made
+	// with the document's other stages so that the run's end only
+	// compares; a document may carry it instead of Clauses.
+	Prepared []byte
 }
 
 // ClauseFeatures are one text clause's features for linking.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -179,5 +180,29 @@ func TestEvalLinks(t *testing.T) {
 		for _, m := range misses {
 			fmt.Println("   ", m)
 		}
+	}
+}
+
+// TestPairIsReferenceOnSources: on the two real documents, Pair gives the
+// links of the plain pairwise definition, bit for bit.
+func TestPairIsReferenceOnSources(t *testing.T) {
+	r, err := link.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, _ := anchors.Load(sources.FS())
+	registry, _ := anchors.LoadRegistry(sources.FS())
+	g := anchors.NewGlossary(terms, registry)
+	feats := map[string]schemas.DocFeatures{}
+	for _, d := range st.Docs {
+		feats[d.Source.ID] = link.Features(d, g, r)
+	}
+	got, want := link.Pair(feats[plan], feats[paper], r), link.ReferencePair(feats[plan], feats[paper], r)
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Pair gives %d links, the reference %d", len(got), len(want))
 	}
 }

@@ -9,12 +9,17 @@
 package link
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
+	"encoding/gob"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"go.yaml.in/yaml/v4"
@@ -85,8 +90,17 @@ func (Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc, e
 	}
 	return func(d *schemas.Document, t *schemas.Tally) error {
 		f := Features(*d, g, r)
-		d.Features = &f
 		t.Count("link.clauses", len(f.Clauses))
+		// The document carries its prepared form to the release, where
+		// the run's end compares documents; its clauses' maps are done.
+		if len(f.Clauses) > 0 {
+			b, err := Encode(f)
+			if err != nil {
+				return err
+			}
+			f.Clauses, f.Prepared = nil, b
+		}
+		d.Features = &f
 		return nil
 	}, nil
 }
@@ -103,6 +117,11 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 		f.Date = *d.Source.AdoptedDate
 	} else if d.Source.PublishedDate != nil {
 		f.Date = *d.Source.PublishedDate
+	}
+	if f.Date == "" && f.Sequence == nil {
+		// Corpus cannot order it against any document, so it is in no
+		// pair: its head is enough for the note that says so.
+		return f
 	}
 	units := map[string][]schemas.Commitment{}
 	for _, c := range d.Commitments {
@@ -231,71 +250,262 @@ func Before(a, b schemas.DocFeatures) (before, ordered bool) {
 // Pair links the clauses of the earlier document a to those of the later
 // document b.
 func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
-	idfZh := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh })
-	idfEn := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return c.En })
-	idfAnchor := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return counts(c.Anchors) })
+	return Prepare(a).pair(Prepare(b), r, &scratch{}, nil)
+}
+
+// Prepared is what Pair needs of a document whichever document it is
+// paired with: per kind of text feature, every feature in key order with
+// the number of clauses holding it and which they are, and each clause's
+// features with their term weights. Made once per document (with its other
+// stages, see Encode), it makes a pair cost lookups and sums; the weights
+// that depend on the pair (inverse document frequencies over both
+// documents) are computed for the earlier document's features only, the
+// only ones that are summed. Its fields are exported for encoding only.
+type Prepared struct {
+	DocID       string
+	Clauses     []ClauseMeta
+	Zh, En, Anc Family
+	MechKeys    []string // every mechanism, sorted
+	MechDF      []int    // clauses naming each
+}
+
+// ClauseMeta is what a pair reads of a clause besides its text features.
+type ClauseMeta struct {
+	ID                            string
+	HasZh, HasEn                  bool
+	Mech, Anchors, Sectors, Modal []string // sorted sets
+}
+
+// Family is one kind of feature of a document's clauses.
+type Family struct {
+	N    int       // clauses with a feature of this kind
+	Keys []string  // every feature, sorted
+	DF   []int     // clauses holding each feature
+	Post [][]int32 // the clauses holding each feature, in order
+	// per clause: its features (positions in Keys, so in key order) and
+	// their term weights 1 + ln(count)
+	IDs [][]int32
+	TFW [][]float64
+}
+
+func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[string]int) Family {
+	var fam Family
+	index := map[string]int{}
+	for _, c := range cs {
+		m := of(c)
+		if len(m) > 0 {
+			fam.N++
+		}
+		for k := range m {
+			if _, ok := index[k]; !ok {
+				index[k] = len(fam.Keys)
+				fam.Keys = append(fam.Keys, k)
+			}
+		}
+	}
+	sort.Strings(fam.Keys)
+	for i, k := range fam.Keys {
+		index[k] = i
+	}
+	fam.DF = make([]int, len(fam.Keys))
+	fam.Post = make([][]int32, len(fam.Keys))
+	fam.IDs = make([][]int32, len(cs))
+	fam.TFW = make([][]float64, len(cs))
+	for j, c := range cs {
+		m := of(c)
+		if len(m) == 0 {
+			continue
+		}
+		ids := make([]int32, 0, len(m))
+		for k := range m {
+			ids = append(ids, int32(index[k]))
+		}
+		slices.Sort(ids)
+		tfw := make([]float64, len(ids))
+		for x, id := range ids {
+			fam.DF[id]++
+			fam.Post[id] = append(fam.Post[id], int32(j))
+			tfw[x] = 1 + math.Log(float64(m[fam.Keys[id]]))
+		}
+		fam.IDs[j], fam.TFW[j] = ids, tfw
+	}
+	return fam
+}
+
+// Prepare makes a document's prepared form from its features.
+func Prepare(f schemas.DocFeatures) *Prepared {
+	p := &Prepared{DocID: f.DocID,
+		Zh:  newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return c.Zh }),
+		En:  newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return c.En }),
+		Anc: newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return counts(c.Anchors) }),
+	}
+	df := map[string]int{}
+	for _, c := range f.Clauses {
+		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh) > 0, HasEn: len(c.En) > 0,
+			Mech: c.Mech, Anchors: c.Anchors, Sectors: c.Sectors, Modal: c.Modal})
+		for _, k := range c.Mech {
+			df[k]++
+		}
+	}
+	p.MechKeys = slices.Sorted(maps.Keys(df))
+	for _, k := range p.MechKeys {
+		p.MechDF = append(p.MechDF, df[k])
+	}
+	return p
+}
+
+// Encode is the prepared form of a document's features as bytes.
+func Encode(f schemas.DocFeatures) ([]byte, error) {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(Prepare(f)); err != nil {
+		return nil, fmt.Errorf("link: encode the features of %s: %w", f.DocID, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Decode reads what Encode wrote.
+func Decode(b []byte) (*Prepared, error) {
+	var p Prepared
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&p); err != nil {
+		return nil, fmt.Errorf("link: decode prepared features: %w", err)
+	}
+	return &p, nil
+}
+
+func (p *Prepared) mechDF(k string) int {
+	if i, ok := slices.BinarySearch(p.MechKeys, k); ok {
+		return p.MechDF[i]
+	}
+	return 0
+}
+
+// against is one family of the earlier document seen against the later:
+// each earlier feature's weight over the two documents, and the later
+// clauses holding it.
+type against struct {
+	idf  []float64
+	post [][]int32
+}
+
+// against pairs the sorted keys of the two families by a merge.
+func (fam *Family) against(later *Family, x *against) {
+	n := float64(fam.N + later.N + 1)
+	x.idf, x.post = grow(x.idf, len(fam.Keys)), grow(x.post, len(fam.Keys))
+	j := 0
+	for i, k := range fam.Keys {
+		df := fam.DF[i]
+		for j < len(later.Keys) && later.Keys[j] < k {
+			j++
+		}
+		x.post[i] = nil
+		if j < len(later.Keys) && later.Keys[j] == k {
+			df += later.DF[j]
+			x.post[i] = later.Post[j]
+		}
+		x.idf[i] = math.Log(n / float64(df+1))
+	}
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// hits adds, for each later clause, the weight of earlier clause j's
+// features it holds (in key order), and returns clause j's total weight:
+// the same sums, in the same order, as a merge of the two clauses' sorted
+// vectors (see referencePair in the tests).
+func (fam *Family) hits(j int, x *against, num []float64) float64 {
+	var all float64
+	for k, id := range fam.IDs[j] {
+		idf := x.idf[id]
+		if idf <= 0 {
+			continue // a feature every clause has
+		}
+		w := fam.TFW[j][k] * idf
+		all += w
+		for _, l := range x.post[id] {
+			num[l] += w
+		}
+	}
+	return all
+}
+
+// scratch is one goroutine's working memory for pair.
+type scratch struct {
+	zh, en, anc  against
+	numZh, numEn []float64
+	cands        []cand
+}
+
+type cand struct {
+	j           int
+	score, text float64
+}
+
+// pair appends the links from the clauses of a (earlier) to those of b
+// (later) to out.
+func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) []schemas.Link {
+	a.Zh.against(&b.Zh, &s.zh)
+	a.En.against(&b.En, &s.en)
+	a.Anc.against(&b.Anc, &s.anc)
 	// Mechanisms: how rare among all the clauses of the two documents,
 	// relative to one that only the two linked clauses name.
-	idfMech := map[string]float64{}
 	all := float64(len(a.Clauses) + len(b.Clauses))
-	for k, v := range dfOf(a, b, func(c schemas.ClauseFeatures) []string { return c.Mech }) {
-		idfMech[k] = math.Log((all + 1) / float64(v+1))
-	}
 	maxIDF := math.Log((all + 1) / 3)
-	vec := func(c schemas.ClauseFeatures) (vector, vector) {
-		return weigh(c.Zh, idfZh), weigh(c.En, idfEn)
-	}
-	// Inverted indexes of the later document's text features: the share
-	// of an earlier clause found in each later clause is summed over the
-	// earlier clause's features in key order, as a pairwise merge would,
-	// so the figures are the same bits, at a fraction of the work.
-	zhIndex, enIndex := postings(b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh }),
-		postings(b, func(c schemas.ClauseFeatures) map[string]int { return c.En })
-	hasZh, hasEn := make([]bool, len(b.Clauses)), make([]bool, len(b.Clauses))
-	for j, c := range b.Clauses {
-		hasZh[j], hasEn[j] = len(c.Zh) > 0, len(c.En) > 0
-	}
-	numZh, numEn := make([]float64, len(b.Clauses)), make([]float64, len(b.Clauses))
-	var out []schemas.Link
-	for _, ca := range a.Clauses {
-		az, ae := vec(ca)
-		totZh, totEn := hits(az, zhIndex, numZh), hits(ae, enIndex, numEn)
-		type cand struct {
-			j     int
-			score float64
-			text  float64
+	mechIDF := func(k string) float64 { return math.Log((all + 1) / float64(a.mechDF(k)+b.mechDF(k)+1)) }
+	// anchorWeight sums the weights of earlier clause i's anchors that
+	// the later clause's sorted anchors hold (all when nil), in key order.
+	anchorWeight := func(i int, in []string, all bool) float64 {
+		var w float64
+		for _, id := range a.Anc.IDs[i] {
+			if all || has(in, a.Anc.Keys[id]) {
+				w += s.anc.idf[id]
+			}
 		}
-		var cands []cand
+		return w
+	}
+	s.numZh, s.numEn = grow(s.numZh, len(b.Clauses)), grow(s.numEn, len(b.Clauses))
+	numZh, numEn := s.numZh, s.numEn
+	clear(numZh)
+	clear(numEn)
+	for i, ca := range a.Clauses {
+		totZh, totEn := a.Zh.hits(i, &s.zh, numZh), a.En.hits(i, &s.en, numEn)
+		cands := s.cands[:0]
 		best := 0.0
-		anchorTotal := weightOf(ca.Anchors, idfAnchor)
+		anchorTotal := anchorWeight(i, nil, true)
 		for j, cb := range b.Clauses {
 			text := 0.0
 			switch {
-			case len(ca.Zh) > 0 && hasZh[j]:
+			case ca.HasZh && cb.HasZh:
 				if totZh > 0 {
 					text = numZh[j] / totZh
 				}
-			case len(ca.En) > 0 && hasEn[j]:
+			case ca.HasEn && cb.HasEn:
 				if totEn > 0 {
 					text = numEn[j] / totEn
 				}
 			}
 			score := r.Weights.Text * text
-			if shared := intersect(ca.Mech, cb.Mech); len(shared) > 0 {
+			if len(ca.Mech) > 0 && len(cb.Mech) > 0 {
 				// A mechanism many clauses name (the Belt and Road
 				// Initiative) says less than a forum named once.
-				m := 0.0
-				for _, k := range shared {
-					m = math.Max(m, idfMech[k]/maxIDF)
+				m, shared := 0.0, false
+				for _, k := range ca.Mech {
+					if has(cb.Mech, k) {
+						m, shared = math.Max(m, mechIDF(k)/maxIDF), true
+					}
 				}
-				score += r.Weights.Mechanism * m
-			}
-			if anchorTotal > 0 {
-				if shared := intersect(ca.Anchors, cb.Anchors); len(shared) > 0 {
-					score += r.Weights.Anchors * weightOf(shared, idfAnchor) / anchorTotal
+				if shared {
+					score += r.Weights.Mechanism * m
 				}
 			}
-			if len(intersect(ca.Sectors, cb.Sectors)) > 0 {
+			if anchorTotal > 0 && meets(ca.Anchors, cb.Anchors) {
+				score += r.Weights.Anchors * anchorWeight(i, cb.Anchors, false) / anchorTotal
+			}
+			if meets(ca.Sectors, cb.Sectors) {
 				score += r.Weights.Sector
 			}
 			score = math.Min(1, score)
@@ -304,6 +514,7 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 				best = math.Max(best, score)
 			}
 		}
+		s.cands = cands
 		clear(numZh)
 		clear(numEn)
 		for _, c := range cands {
@@ -318,7 +529,7 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 			for _, k := range intersect(ca.Mech, cb.Mech) {
 				evidence = append(evidence, "mechanism "+k)
 			}
-			if shared := intersect(ca.Anchors, cb.Anchors); anchorTotal > 0 && weightOf(shared, idfAnchor) > 0 {
+			if shared := intersect(ca.Anchors, cb.Anchors); anchorTotal > 0 && anchorWeight(i, cb.Anchors, false) > 0 {
 				for _, k := range shared {
 					evidence = append(evidence, "anchor "+k)
 				}
@@ -330,96 +541,13 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 				evidence = append(evidence, "modality "+shared[0])
 			}
 			rel := "same"
-			if upgraded(ca.Modal, b.Clauses[c.j].Modal) {
+			if upgraded(ca.Modal, cb.Modal) {
 				rel = "extends"
 			}
-			out = append(out, schemas.Link{From: ca.ID, To: b.Clauses[c.j].ID, FromDoc: a.DocID, ToDoc: b.DocID,
+			out = append(out, schemas.Link{From: ca.ID, To: cb.ID, FromDoc: a.DocID, ToDoc: b.DocID,
 				Relation: rel, Score: math.Round(c.score*10000) / 10000, Evidence: evidence})
 		}
 	}
-	return out
-}
-
-// postings indexes the clauses of d by feature.
-func postings(d schemas.DocFeatures, of func(schemas.ClauseFeatures) map[string]int) map[string][]int {
-	out := map[string][]int{}
-	for j, c := range d.Clauses {
-		for k := range of(c) {
-			out[k] = append(out[k], j)
-		}
-	}
-	return out
-}
-
-// hits adds, for each later clause, the weight of the earlier clause's
-// features it holds (in the vector's key order), and returns the earlier
-// clause's total weight.
-func hits(a vector, index map[string][]int, num []float64) float64 {
-	var all float64
-	for _, e := range a {
-		all += e.w
-		for _, j := range index[e.key] {
-			num[j] += e.w
-		}
-	}
-	return all
-}
-
-// idf is the inverse document frequency of each feature over the clauses
-// of the two documents.
-func idf(a, b schemas.DocFeatures, of func(schemas.ClauseFeatures) map[string]int) map[string]float64 {
-	df := map[string]int{}
-	n := 0
-	for _, d := range []schemas.DocFeatures{a, b} {
-		for _, c := range d.Clauses {
-			if m := of(c); len(m) > 0 {
-				n++
-				for k := range m {
-					df[k]++
-				}
-			}
-		}
-	}
-	out := make(map[string]float64, len(df))
-	for k, v := range df {
-		out[k] = math.Log(float64(n+1) / float64(v+1))
-	}
-	return out
-}
-
-// vector is a sparse vector sorted by key, so that sums run in a fixed
-// order and scores are the same bits on every run.
-type vector []entry
-
-type entry struct {
-	key string
-	w   float64
-}
-
-// dfOf counts, per key, the clauses of the two documents that have it.
-func dfOf(a, b schemas.DocFeatures, of func(schemas.ClauseFeatures) []string) map[string]int {
-	df := map[string]int{}
-	for _, d := range []schemas.DocFeatures{a, b} {
-		for _, c := range d.Clauses {
-			for _, k := range of(c) {
-				df[k]++
-			}
-		}
-	}
-	return df
-}
-
-func weigh(tf map[string]int, idf map[string]float64) vector {
-	if len(tf) == 0 {
-		return nil
-	}
-	out := make(vector, 0, len(tf))
-	for k, n := range tf {
-		if w := idf[k]; w > 0 {
-			out = append(out, entry{k, (1 + math.Log(float64(n))) * w})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out
 }
 
@@ -434,13 +562,20 @@ func counts(xs []string) map[string]int {
 	return m
 }
 
-// weightOf sums the weights of keys, in their (sorted) order.
-func weightOf(keys []string, idf map[string]float64) float64 {
-	var w float64
-	for _, k := range keys {
-		w += idf[k]
+// has reports whether the sorted xs holds x.
+func has(xs []string, x string) bool {
+	_, ok := slices.BinarySearch(xs, x)
+	return ok
+}
+
+// meets reports whether the sorted a and b share an element.
+func meets(a, b []string) bool {
+	for _, x := range a {
+		if has(b, x) {
+			return true
+		}
 	}
-	return w
+	return false
 }
 
 // upgraded reports whether the later clause commits where the earlier one
@@ -460,13 +595,12 @@ func intersect(a, b []string) []string {
 	return out
 }
 
-// Corpus links every document to the next Window later ones. features
-// returns a document's features by index (the caller may keep them on
-// disk); docs are in manifest order. It returns the links, the continuity
-// of every clause of a document that has a later one, and notes for pairs
-// that cannot be ordered.
+// Corpus links every document to the next Window later ones and returns
+// all the links and continuity rows at once (see Stream); docs are in
+// manifest order. Each document's features go through Encode and Decode,
+// as in a run.
 func Corpus(n int, features func(i int) (schemas.DocFeatures, error), r *Rules) ([]schemas.Link, []schemas.Continuity, []string, error) {
-	heads := make([]schemas.DocFeatures, n) // features without clauses, to order
+	heads := make([]schemas.DocFeatures, n)
 	for i := range heads {
 		f, err := features(i)
 		if err != nil {
@@ -474,8 +608,35 @@ func Corpus(n int, features func(i int) (schemas.DocFeatures, error), r *Rules) 
 		}
 		heads[i] = schemas.DocFeatures{DocID: f.DocID, Date: f.Date, Sequence: f.Sequence}
 	}
+	load := func(i int) (*Prepared, error) {
+		f, err := features(i)
+		if err != nil {
+			return nil, err
+		}
+		b, err := Encode(f)
+		if err != nil {
+			return nil, err
+		}
+		return Decode(b)
+	}
 	var links []schemas.Link
 	var cont []schemas.Continuity
+	notes, err := Stream(heads, load, r, 2, func(l []schemas.Link, c []schemas.Continuity) error {
+		links, cont = append(links, l...), append(cont, c...)
+		return nil
+	})
+	return links, cont, notes, err
+}
+
+// task is one earlier document and the later ones it is compared with.
+type task struct {
+	doc   int
+	later []int
+}
+
+// plan orders the documents: it returns the tasks, in the order their rows
+// are written, and notes for the documents that cannot be ordered.
+func plan(heads []schemas.DocFeatures, r *Rules) ([]task, []string) {
 	var notes []string
 	// Three orders: documents with a date by date; documents with a
 	// sequence by sequence; and those of them without a date, the later
@@ -523,8 +684,8 @@ func Corpus(n int, features func(i int) (schemas.DocFeatures, error), r *Rules) 
 		k := sort.Search(len(xs), func(k int) bool { return greater(xs[k]) })
 		return xs[k:min(k+r.Window, len(xs))]
 	}
-	order := append(append([]int(nil), dated...), seqOnly...)
-	for _, i := range order {
+	var tasks []task
+	for _, i := range append(append([]int(nil), dated...), seqOnly...) {
 		h := heads[i]
 		var later []int
 		if h.Date != "" {
@@ -537,36 +698,157 @@ func Corpus(n int, features func(i int) (schemas.DocFeatures, error), r *Rules) 
 			}
 			later = append(later, next(pool, func(j int) bool { return *heads[j].Sequence > *h.Sequence })...)
 		}
-		if len(later) == 0 {
-			continue
-		}
-		a, err := features(i)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		best := map[string]*schemas.Link{}
-		var laterIDs []string
-		for _, j := range later {
-			b, err := features(j)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			laterIDs = append(laterIDs, b.DocID)
-			for _, l := range Pair(a, b, r) {
-				links = append(links, l)
-				if cur := best[l.From]; cur == nil || l.Score > cur.Score {
-					l := l
-					best[l.From] = &l
-				}
-			}
-		}
-		for _, c := range a.Clauses {
-			row := schemas.Continuity{ClauseID: c.ID, DocID: a.DocID, LaterDocs: laterIDs, Status: "dropped", Best: best[c.ID]}
-			if row.Best != nil {
-				row.Status = "continued"
-			}
-			cont = append(cont, row)
+		if len(later) > 0 {
+			tasks = append(tasks, task{i, later})
 		}
 	}
-	return links, cont, notes, nil
+	return tasks, notes
+}
+
+// Stream links every document to the next Window later ones. heads are
+// the documents' features without clauses, in manifest order; load
+// returns a document's prepared features by index (the caller may keep
+// them on disk; each is loaded once). jobs goroutines compare documents at
+// once, and emit receives, one earlier document at a time and in the same
+// order whatever jobs is, its links and the continuity of each of its
+// clauses, so that the rows never need to be held together. Stream
+// returns notes for the documents that cannot be ordered.
+func Stream(heads []schemas.DocFeatures, load func(i int) (*Prepared, error), r *Rules, jobs int, emit func([]schemas.Link, []schemas.Continuity) error) ([]string, error) {
+	tasks, notes := plan(heads, r)
+	docs := newShared(load, tasks, len(heads))
+	type result struct {
+		links []schemas.Link
+		cont  []schemas.Continuity
+		err   error
+	}
+	jobs = max(1, jobs)
+	results := make([]chan result, len(tasks))
+	for k := range results {
+		results[k] = make(chan result, 1)
+	}
+	// At most 2×jobs tasks are under way or waiting to be emitted.
+	slots, queue, done := make(chan struct{}, 2*jobs), make(chan int), make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(queue)
+		for k := range tasks {
+			select {
+			case slots <- struct{}{}:
+			case <-done:
+				return
+			}
+			select {
+			case queue <- k:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for w := 0; w < jobs; w++ {
+		go func() {
+			s := &scratch{}
+			for k := range queue {
+				links, cont, err := docs.compare(tasks[k], r, s)
+				results[k] <- result{links, cont, err}
+			}
+		}()
+	}
+	for k := range tasks {
+		res := <-results[k]
+		<-slots
+		if res.err != nil {
+			return nil, res.err
+		}
+		if err := emit(res.links, res.cont); err != nil {
+			return nil, err
+		}
+	}
+	return notes, nil
+}
+
+// shared holds the prepared documents the tasks under way need: each is
+// loaded by the first task that asks for it and dropped when the last one
+// that needs it is done, so memory holds a few documents per goroutine.
+type shared struct {
+	load func(i int) (*Prepared, error)
+	mu   sync.Mutex
+	refs []int // tasks still to use each document
+	docs map[int]*slot
+}
+
+type slot struct {
+	once sync.Once
+	p    *Prepared
+	err  error
+}
+
+func newShared(load func(i int) (*Prepared, error), tasks []task, n int) *shared {
+	s := &shared{load: load, refs: make([]int, n), docs: map[int]*slot{}}
+	for _, t := range tasks {
+		s.refs[t.doc]++
+		for _, j := range t.later {
+			s.refs[j]++
+		}
+	}
+	return s
+}
+
+func (s *shared) get(i int) (*Prepared, error) {
+	s.mu.Lock()
+	sl := s.docs[i]
+	if sl == nil {
+		sl = &slot{}
+		s.docs[i] = sl
+	}
+	s.mu.Unlock()
+	sl.once.Do(func() { sl.p, sl.err = s.load(i) })
+	return sl.p, sl.err
+}
+
+func (s *shared) release(i int) {
+	s.mu.Lock()
+	if s.refs[i]--; s.refs[i] == 0 {
+		delete(s.docs, i)
+	}
+	s.mu.Unlock()
+}
+
+// compare makes one task's links and continuity rows.
+func (s *shared) compare(t task, r *Rules, sc *scratch) ([]schemas.Link, []schemas.Continuity, error) {
+	defer func() {
+		s.release(t.doc)
+		for _, j := range t.later {
+			s.release(j)
+		}
+	}()
+	a, err := s.get(t.doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	var links []schemas.Link // emit's to keep: Best points into it
+	var laterIDs []string
+	for _, j := range t.later {
+		b, err := s.get(j)
+		if err != nil {
+			return nil, nil, err
+		}
+		laterIDs = append(laterIDs, b.DocID)
+		links = a.pair(b, r, sc, links)
+	}
+	best := map[string]*schemas.Link{}
+	for k := range links {
+		l := &links[k]
+		if cur := best[l.From]; cur == nil || l.Score > cur.Score {
+			best[l.From] = l
+		}
+	}
+	cont := make([]schemas.Continuity, 0, len(a.Clauses))
+	for _, c := range a.Clauses {
+		row := schemas.Continuity{ClauseID: c.ID, DocID: a.DocID, LaterDocs: laterIDs, Status: "dropped", Best: best[c.ID]}
+		if row.Best != nil {
+			row.Status = "continued"
+		}
+		cont = append(cont, row)
+	}
+	return links, cont, nil
 }

@@ -133,41 +133,25 @@ func TestCorpusWindow(t *testing.T) {
 	}
 }
 
-// coverage, the pairwise reference for hits: how much of a (by weight) b holds: the weighted share of the
-// earlier clause's features found in the later one. A later paragraph that
-// continues a short item usually says much more besides, which a symmetric
-// measure would hold against it.
-func coverage(a, b vector) float64 {
-	var hit, all float64
-	for i, j := 0, 0; i < len(a); i++ {
-		all += a[i].w
-		for j < len(b) && b[j].key < a[i].key {
-			j++
-		}
-		if j < len(b) && b[j].key == a[i].key {
-			hit += a[i].w
-		}
+// TestFeaturesOfUnorderedDocument: a document with neither a date nor a
+// sequence is in no pair, so its clauses are not featurised; the same
+// document with a sequence is, and Corpus still names the first one.
+func TestFeaturesOfUnorderedDocument(t *testing.T) {
+	d := schemas.Document{
+		Source:  schemas.Source{ID: "undated"},
+		Clauses: []schemas.Clause{{ID: "undated/p1", TextZh: "继续办好中拉科技创新论坛。", TextEn: "China will continue to hold the forum."}},
 	}
-	if all == 0 {
-		return 0
+	f := Features(d, nil, rules(t))
+	if f.DocID != "undated" || len(f.Clauses) != 0 {
+		t.Fatalf("features of an undated document without a sequence = %+v; want its head only", f)
 	}
-	return hit / all
-}
-
-// TestHitsIsCoverage: the inverted index gives, bit for bit, the share a
-// pairwise merge of the two vectors gives.
-func TestHitsIsCoverage(t *testing.T) {
-	a := doc("a", "", nil, zh("a/1", "继续办好中拉科技创新论坛，加强交流。"), zh("a/2", "推动并发展家庭农业，加强合作。"))
-	b := doc("b", "", nil, zh("b/1", "加强政府间科技创新合作机制建设，继续办好中拉科技创新论坛。"), zh("b/2", "深化农业合作，加强交流。"), zh("b/3", "举办文明对话大会。"))
-	idfZh := idf(a, b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh })
-	index := postings(b, func(c schemas.ClauseFeatures) map[string]int { return c.Zh })
-	for _, ca := range a.Clauses {
-		num := make([]float64, len(b.Clauses))
-		tot := hits(weigh(ca.Zh, idfZh), index, num)
-		for j, cb := range b.Clauses {
-			if want := coverage(weigh(ca.Zh, idfZh), weigh(cb.Zh, idfZh)); num[j]/tot != want {
-				t.Errorf("%s in %s: index %v, pairwise %v", ca.ID, cb.ID, num[j]/tot, want)
-			}
-		}
+	d.Source.Sequence = intp(1)
+	if g := Features(d, nil, rules(t)); len(g.Clauses) != 1 || len(g.Clauses[0].Zh) == 0 || len(g.Clauses[0].En) == 0 {
+		t.Fatalf("features with a sequence = %+v; want the clause's bigrams and words", g)
+	}
+	feats := []schemas.DocFeatures{f, doc("dated", "2025-01-01", nil, zh("dated/p1", "继续办好中拉科技创新论坛。"))}
+	_, _, notes, err := Corpus(len(feats), func(i int) (schemas.DocFeatures, error) { return feats[i], nil }, rules(t))
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "undated is not linked") {
+		t.Fatalf("notes = %q, err %v; want one saying undated is not linked", notes, err)
 	}
 }

@@ -10,11 +10,9 @@
 package release
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -26,6 +24,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -409,7 +409,9 @@ type Writer struct {
 	report    *report.Collector // what the report page shows, gathered as rows are written
 	// Link features wait in spool (one file per document) for the run's end.
 	spool          string
-	nfeat          int
+	heads          []schemas.DocFeatures // each document's features without clauses
+	spooled        []bool                // whether its clauses are in the spool
+	keepLinks      bool                  // keep the links and continuity for Links
 	links          []schemas.Link
 	continuity     []schemas.Continuity
 	linkReview     float64
@@ -528,9 +530,20 @@ func (w *Writer) Add(d schemas.Document) error {
 	}
 	w.totals.Add(d)
 	w.docs = append(w.docs, schemas.Summarize(d))
-	if d.Features != nil {
-		if err := w.spoolFeatures(*d.Features); err != nil {
-			return err
+	if f := d.Features; f != nil {
+		w.heads = append(w.heads, schemas.DocFeatures{DocID: f.DocID, Date: f.Date, Sequence: f.Sequence})
+		b := f.Prepared
+		if b == nil && len(f.Clauses) > 0 {
+			var err error
+			if b, err = link.Encode(*f); err != nil {
+				return err
+			}
+		}
+		w.spooled = append(w.spooled, b != nil)
+		if b != nil {
+			if err := w.spoolFeatures(len(w.heads)-1, f.DocID, b); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -538,7 +551,7 @@ func (w *Writer) Add(d schemas.Document) error {
 
 // spoolFeatures keeps a document's link features on disk until the run's
 // end, so that memory does not grow with the corpus.
-func (w *Writer) spoolFeatures(f schemas.DocFeatures) error {
+func (w *Writer) spoolFeatures(i int, id string, b []byte) error {
 	if w.spool == "" {
 		dir, err := os.MkdirTemp("", "policyledger-links-")
 		if err != nil {
@@ -546,63 +559,93 @@ func (w *Writer) spoolFeatures(f schemas.DocFeatures) error {
 		}
 		w.spool = dir
 	}
-	file, err := os.Create(filepath.Join(w.spool, strconv.Itoa(w.nfeat)))
-	if err != nil {
-		return fmt.Errorf("release: link features: %w", err)
+	if err := os.WriteFile(filepath.Join(w.spool, strconv.Itoa(i)), b, 0o644); err != nil {
+		return fmt.Errorf("release: link features of %s: %w: check free space in the temporary folder", id, err)
 	}
-	bw := bufio.NewWriter(file)
-	err = gob.NewEncoder(bw).Encode(f)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := file.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("release: link features of %s: %w", f.DocID, err)
-	}
-	w.nfeat++
 	return nil
 }
 
-func (w *Writer) loadFeatures(i int) (schemas.DocFeatures, error) {
-	var f schemas.DocFeatures
-	file, err := os.Open(filepath.Join(w.spool, strconv.Itoa(i)))
-	if err != nil {
-		return f, err
+// loadFeatures reads a document's prepared features back from the spool.
+func (w *Writer) loadFeatures(i int) (*link.Prepared, error) {
+	if !w.spooled[i] {
+		return link.Prepare(w.heads[i]), nil
 	}
-	defer file.Close()
-	err = gob.NewDecoder(bufio.NewReader(file)).Decode(&f)
-	return f, err
+	b, err := os.ReadFile(filepath.Join(w.spool, strconv.Itoa(i)))
+	if err != nil {
+		return nil, fmt.Errorf("release: link features of %s: %w", w.heads[i].DocID, err)
+	}
+	p, err := link.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("release: link features of %s: %w", w.heads[i].DocID, err)
+	}
+	return p, nil
 }
 
-// linkCorpus links the documents whose features were spooled.
-func (w *Writer) linkCorpus() error {
-	if w.spool == "" {
-		return nil
-	}
-	defer func() { os.RemoveAll(w.spool); w.spool = "" }()
+// linkTables are the run-level tables Stream's rows go to.
+var linkTables = []schemas.Table{schemas.LinksTable, schemas.ContinuityTable, schemas.ReviewLinksTable}
+
+// KeepLinks makes the writer keep the run's links and continuity for
+// Links (tests and tools; a run streams them to the files only).
+func (w *Writer) KeepLinks() { w.keepLinks = true }
+
+// writeLinks links the documents whose features were spooled, writing the
+// link tables as each earlier document's links are made.
+func (w *Writer) writeLinks() error {
 	rules, err := link.LoadRules()
 	if err != nil {
 		return err
 	}
 	w.linkReview = rules.Review
-	w.links, w.continuity, w.linkNotes, err = link.Corpus(w.nfeat, w.loadFeatures, rules)
-	if err != nil {
-		return fmt.Errorf("release: links: %w", err)
+	files := make([][]*tableFile, len(linkTables))
+	for k, t := range linkTables {
+		tfs, err := w.open(t)
+		w.files = append(w.files, tfs...)
+		if err != nil {
+			return err
+		}
+		files[k] = tfs
+		w.rowCounts[t.Name] = 0
 	}
-	return nil
+	write := func(data schemas.Data) error {
+		for k, t := range linkTables {
+			rows := t.Rows(data)
+			w.rowCounts[t.Name] += len(rows)
+			w.collect(t, rows)
+			for _, f := range files[k] {
+				if err := f.tw.Write(rows); err != nil {
+					return f.failed(err)
+				}
+			}
+		}
+		return nil
+	}
+	written := false
+	if w.spool != "" {
+		defer func() { os.RemoveAll(w.spool); w.spool = "" }()
+	}
+	if len(w.heads) > 0 {
+		w.linkNotes, err = link.Stream(w.heads, w.loadFeatures, rules, runtime.GOMAXPROCS(0), func(l []schemas.Link, c []schemas.Continuity) error {
+			written = true
+			if w.keepLinks {
+				w.links, w.continuity = append(w.links, l...), append(w.continuity, c...)
+			}
+			return write(schemas.Data{Links: l, Continuity: c, LinkReview: w.linkReview})
+		})
+		if err != nil {
+			return fmt.Errorf("release: links: %w", err)
+		}
+	}
+	if !written {
+		if err := write(schemas.Data{LinkReview: w.linkReview}); err != nil {
+			return err
+		}
+	}
+	return w.closeTables()
 }
 
-// Links returns the run's cross-document links and continuity (after
-// Publish).
-func (w *Writer) Links() ([]schemas.Link, []schemas.Continuity, float64) {
-	return w.links, w.continuity, w.linkReview
-}
-
-// finishTables closes the per-document tables and writes the run-level
-// tables.
-func (w *Writer) finishTables() error {
+// closeTables closes the files being written and records their sizes and
+// hashes.
+func (w *Writer) closeTables() error {
 	for _, f := range w.files {
 		if err := f.tw.Close(); err != nil {
 			return f.failed(err)
@@ -615,14 +658,28 @@ func (w *Writer) finishTables() error {
 		}
 	}
 	w.files = nil
-	if err := w.linkCorpus(); err != nil {
+	return nil
+}
+
+// Links returns the run's cross-document links and continuity (after
+// Publish).
+func (w *Writer) Links() ([]schemas.Link, []schemas.Continuity, float64) {
+	return w.links, w.continuity, w.linkReview
+}
+
+// finishTables closes the per-document tables and writes the run-level
+// tables.
+func (w *Writer) finishTables() error {
+	if err := w.closeTables(); err != nil {
 		return err
 	}
 	defer func() { w.tableInfo = maps.Clone(w.info) }()
-	data := schemas.Data{Mechanisms: w.mechanisms, Sectors: w.sectors, Totals: &w.totals,
-		Links: w.links, Continuity: w.continuity, LinkReview: w.linkReview}
+	if err := w.writeLinks(); err != nil {
+		return err
+	}
+	data := schemas.Data{Mechanisms: w.mechanisms, Sectors: w.sectors, Totals: &w.totals}
 	for _, t := range schemas.Tables() {
-		if !t.RunLevel {
+		if !t.RunLevel || slices.ContainsFunc(linkTables, func(l schemas.Table) bool { return l.Name == t.Name }) {
 			continue
 		}
 		rows := t.Rows(data)

@@ -1,0 +1,110 @@
+package link
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// randomDoc makes a document whose clauses draw their characters, words,
+// anchors, mechanisms, sectors and modalities from small alphabets, so
+// that clauses share many features and every branch of the score is met.
+func randomDoc(rng *rand.Rand, id string, clauses int) schemas.DocFeatures {
+	han := []rune("合作论坛中拉科技创新农业发展能源贸易投资文化交流")
+	pick := func(pool []string, n int) []string {
+		var out []string
+		for i := 0; i < n; i++ {
+			out = append(out, pool[rng.IntN(len(pool))])
+		}
+		return set(out)
+	}
+	d := schemas.DocFeatures{DocID: id, Date: "2020-01-01"}
+	for c := 0; c < clauses; c++ {
+		f := schemas.ClauseFeatures{ID: fmt.Sprintf("%s/p%d", id, c+1)}
+		switch rng.IntN(4) {
+		case 0, 1:
+			var s []rune
+			for i := rng.IntN(30); i > 0; i-- {
+				s = append(s, han[rng.IntN(len(han))])
+			}
+			f.Zh = bigrams(string(s))
+		case 2:
+			f.En = words(fmt.Sprint(pick([]string{"forum", "energy", "trade", "science", "farming", "investment", "culture", "exchange"}, rng.IntN(8))))
+		}
+		f.Anchors = pick([]string{"num:2025", "num:2030", "term:apec", "lat:BRI", "term:celac-forum"}, rng.IntN(3))
+		f.Mech = pick([]string{"sti-forum", "bri", "celac-forum", "think-tank"}, rng.IntN(3))
+		f.Sectors = pick([]string{"energy", "trade", "science"}, rng.IntN(2))
+		f.Modal = pick([]string{"explore", "will", "support"}, rng.IntN(3))
+		d.Clauses = append(d.Clauses, f)
+	}
+	return d
+}
+
+// TestPairIsReference: Pair, with its per-document indexes, gives the same
+// links, bit for bit, as the plain pairwise definition.
+func TestPairIsReference(t *testing.T) {
+	r := rules(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	links := 0
+	for k := 0; k < 200; k++ {
+		a, b := randomDoc(rng, "a", 1+rng.IntN(25)), randomDoc(rng, "b", 1+rng.IntN(25))
+		got, want := Pair(a, b, r), referencePair(a, b, r)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("pair %d: Pair gives %d links, the reference %d:\n%+v\n%+v", k, len(got), len(want), got, want)
+		}
+		links += len(got)
+	}
+	if links < 200 {
+		t.Fatalf("only %d links over 200 random pairs: the test compares too little", links)
+	}
+}
+
+// TestStreamJobs: the rows Stream emits, and their order, do not depend on
+// how many goroutines compare documents; a document that cannot be loaded
+// stops it with an error naming it.
+func TestStreamJobs(t *testing.T) {
+	r := rules(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var docs []*Prepared
+	var heads []schemas.DocFeatures
+	for i := 0; i < 40; i++ {
+		d := randomDoc(rng, fmt.Sprintf("d%02d", i), 1+rng.IntN(12))
+		d.Date = fmt.Sprintf("2020-01-%02d", 1+rng.IntN(20)) // some share a date
+		docs, heads = append(docs, Prepare(d)), append(heads, schemas.DocFeatures{DocID: d.DocID, Date: d.Date})
+	}
+	load := func(i int) (*Prepared, error) { return docs[i], nil }
+	run := func(jobs int) ([]schemas.Link, []schemas.Continuity) {
+		var links []schemas.Link
+		var cont []schemas.Continuity
+		if _, err := Stream(heads, load, r, jobs, func(l []schemas.Link, c []schemas.Continuity) error {
+			links, cont = append(links, l...), append(cont, c...)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return links, cont
+	}
+	links, cont := run(1)
+	if len(links) == 0 || len(cont) == 0 {
+		t.Fatalf("%d links, %d continuity rows; the test compares nothing", len(links), len(cont))
+	}
+	for _, jobs := range []int{2, 3, 8} {
+		if l, c := run(jobs); !reflect.DeepEqual(l, links) || !reflect.DeepEqual(c, cont) {
+			t.Errorf("jobs %d: the rows differ from one goroutine's", jobs)
+		}
+	}
+	broken := func(i int) (*Prepared, error) {
+		if i == 7 {
+			return nil, fmt.Errorf("link features of %s: unexpected EOF", heads[i].DocID)
+		}
+		return docs[i], nil
+	}
+	_, err := Stream(heads, broken, r, 2, func([]schemas.Link, []schemas.Continuity) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "d07") {
+		t.Fatalf("err = %v; want the document that could not be loaded named", err)
+	}
+}
