@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 	"golang.org/x/text/unicode/norm"
@@ -164,15 +165,16 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 // broken by anything else starts again).
 func bigrams(s string) map[string]int {
 	out := map[string]int{}
-	var prev rune
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			if prev != 0 {
-				out[string([]rune{prev, r})]++
+	prev := -1 // byte offset of the Han character before, if any
+	for i, r := range s {
+		// (every Han character is at U+2E80 or above)
+		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+			if prev >= 0 {
+				out[s[prev:i+utf8.RuneLen(r)]]++ // the two characters, as they are in s
 			}
-			prev = r
+			prev = i
 		} else {
-			prev = 0
+			prev = -1
 		}
 	}
 	return out
@@ -274,6 +276,23 @@ type ClauseMeta struct {
 	ID                            string
 	HasZh, HasEn                  bool
 	Mech, Anchors, Sectors, Modal []string // sorted sets
+	// One bit per element of each set (a hash of it, modulo 64): two sets
+	// whose masks share no bit share no element, which settles most pairs
+	// of clauses without comparing strings.
+	MechMask, AnchorMask, SectorMask uint64
+}
+
+// mask is the set's bits for ClauseMeta.
+func mask(xs []string) uint64 {
+	var m uint64
+	for _, x := range xs {
+		h := uint64(14695981039346656037) // FNV-1a
+		for i := 0; i < len(x); i++ {
+			h = (h ^ uint64(x[i])) * 1099511628211
+		}
+		m |= 1 << (h & 63)
+	}
+	return m
 }
 
 // Family is one kind of feature of a document's clauses.
@@ -342,7 +361,8 @@ func Prepare(f schemas.DocFeatures) *Prepared {
 	df := map[string]int{}
 	for _, c := range f.Clauses {
 		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh) > 0, HasEn: len(c.En) > 0,
-			Mech: c.Mech, Anchors: c.Anchors, Sectors: c.Sectors, Modal: c.Modal})
+			Mech: c.Mech, Anchors: c.Anchors, Sectors: c.Sectors, Modal: c.Modal,
+			MechMask: mask(c.Mech), AnchorMask: mask(c.Anchors), SectorMask: mask(c.Sectors)})
 		for _, k := range c.Mech {
 			df[k]++
 		}
@@ -489,7 +509,7 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 				}
 			}
 			score := r.Weights.Text * text
-			if len(ca.Mech) > 0 && len(cb.Mech) > 0 {
+			if ca.MechMask&cb.MechMask != 0 {
 				// A mechanism many clauses name (the Belt and Road
 				// Initiative) says less than a forum named once.
 				m, shared := 0.0, false
@@ -502,10 +522,10 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 					score += r.Weights.Mechanism * m
 				}
 			}
-			if anchorTotal > 0 && meets(ca.Anchors, cb.Anchors) {
+			if anchorTotal > 0 && ca.AnchorMask&cb.AnchorMask != 0 && meets(ca.Anchors, cb.Anchors) {
 				score += r.Weights.Anchors * anchorWeight(i, cb.Anchors, false) / anchorTotal
 			}
-			if meets(ca.Sectors, cb.Sectors) {
+			if ca.SectorMask&cb.SectorMask != 0 && meets(ca.Sectors, cb.Sectors) {
 				score += r.Weights.Sector
 			}
 			score = math.Min(1, score)

@@ -155,3 +155,13 @@ func TestFeaturesOfUnorderedDocument(t *testing.T) {
 		t.Fatalf("notes = %q, err %v; want one saying undated is not linked", notes, err)
 	}
 }
+
+// TestBigrams: pairs of adjacent Han characters, counted; anything else
+// breaks a run.
+func TestBigrams(t *testing.T) {
+	got := bigrams("中拉论坛2025年中拉𠀀论坛，a中")
+	want := map[string]int{"中拉": 2, "拉论": 1, "论坛": 2, "年中": 1, "拉𠀀": 1, "𠀀论": 1}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("bigrams = %v; want %v", got, want)
+	}
+}
