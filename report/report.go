@@ -15,6 +15,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -200,7 +201,13 @@ func (c *Collector) Row(table string, get func(column string) any) {
 	case "links":
 		p.Totals["links"]++
 	case "continuity":
-		g := group(s(get("clause_id")))
+		// Documents past the reader's are counted together: a bar pair
+		// per article of every document would make the chart as long as
+		// the corpus.
+		g := otherDocuments
+		if c.reader[s(get("doc_id"))] != nil {
+			g = group(s(get("clause_id")))
+		}
 		if _, ok := c.continuity[g]; !ok {
 			c.groups = append(c.groups, g)
 		}
@@ -276,6 +283,10 @@ func Render(in Input, c *Collector) ([]byte, error) {
 
 // group is the first level of a clause id under its document: the article,
 // part or preface a clause belongs to.
+// otherDocuments is the continuity chart's group for the documents the
+// reader does not show; it comes last.
+const otherDocuments = "other documents"
+
 func group(id string) string {
 	parts := strings.SplitN(id, "/", 3)
 	if len(parts) < 2 {
@@ -416,6 +427,9 @@ func charts(p *page, beads map[string]int, scores [10]int, actors map[string]int
 	if len(groups) > 0 {
 		var rows []kv
 		var marks []bool
+		if i := slices.Index(groups, otherDocuments); i >= 0 {
+			groups = append(slices.Delete(slices.Clone(groups), i, i+1), otherDocuments)
+		}
 		for _, g := range groups {
 			n := continuity[g]
 			rows = append(rows, kv{g + " continued", n[0]}, kv{g + " dropped", n[1]})

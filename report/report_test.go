@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -238,5 +239,64 @@ func TestReportFromFiles(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("the page rendered from the files (%d bytes) differs from the release's (%d bytes)", len(got), len(want))
+	}
+}
+
+// TestContinuityChartBounded: the continuity chart has a bar pair per
+// article of the documents the reader shows and one for all the others,
+// however many documents there are, and its bars add up to the rows.
+func TestContinuityChartBounded(t *testing.T) {
+	c := report.NewCollector()
+	docs := report.MaxReaderDocs + 30
+	for i := 0; i < docs; i++ {
+		id := "doc" + strconv.Itoa(i)
+		c.Row("documents", func(k string) any { return map[string]any{"doc_id": id}[k] })
+	}
+	continued, dropped := 0, 0
+	for i := 0; i < docs; i++ {
+		id := "doc" + strconv.Itoa(i)
+		for part := 1; part <= 3; part++ {
+			for k := 0; k < part; k++ {
+				status := "dropped"
+				if k%2 == 0 {
+					status, continued = "continued", continued+1
+				} else {
+					dropped++
+				}
+				clause := id + "/art" + strconv.Itoa(part) + "/item" + strconv.Itoa(k+1)
+				c.Row("continuity", func(col string) any {
+					return map[string]any{"clause_id": clause, "doc_id": id, "status": status}[col]
+				})
+			}
+		}
+	}
+	page, err := report.Render(report.Input{Title: "t", Version: "0.1.0", ReviewThreshold: 0.8}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	start := strings.Index(s, `id="chart-continuity"`)
+	if start < 0 {
+		start = strings.Index(s, "Continued and dropped")
+	}
+	if start < 0 {
+		t.Fatal("no continuity chart")
+	}
+	end := strings.Index(s[start:], "</svg>")
+	svg := s[start : start+end]
+	bars := strings.Count(svg, "<rect")
+	if want := 2 * (3*report.MaxReaderDocs + 1); bars != want {
+		t.Errorf("%d bars; want %d (a pair per article of the %d documents shown, one for the rest)", bars, want, report.MaxReaderDocs)
+	}
+	if !strings.Contains(svg, "other documents continued") {
+		t.Error("no bar for the other documents")
+	}
+	sum := map[string]int{}
+	for _, m := range regexp.MustCompile(`<title>[^<]* (continued|dropped): (\d+)</title>`).FindAllStringSubmatch(svg, -1) {
+		n, _ := strconv.Atoi(m[2])
+		sum[m[1]] += n
+	}
+	if sum["continued"] != continued || sum["dropped"] != dropped {
+		t.Errorf("bars add up to %v; the rows have %d continued, %d dropped", sum, continued, dropped)
 	}
 }
