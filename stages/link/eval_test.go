@@ -206,3 +206,30 @@ func TestPairIsReferenceOnSources(t *testing.T) {
 		t.Fatalf("Pair gives %d links, the reference %d", len(got), len(want))
 	}
 }
+
+// BenchmarkPair times linking the action plan to the policy paper from
+// their features (both prepared, then compared), and reports clause pairs
+// compared per second.
+func BenchmarkPair(b *testing.B) {
+	r, err := link.LoadRules()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	terms, _ := anchors.Load(sources.FS())
+	registry, _ := anchors.LoadRegistry(sources.FS())
+	g := anchors.NewGlossary(terms, registry)
+	feats := map[string]schemas.DocFeatures{}
+	for _, d := range st.Docs {
+		feats[d.Source.ID] = link.Features(d, g, r)
+	}
+	a, p := feats[plan], feats[paper]
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		link.Pair(a, p, r)
+	}
+	b.ReportMetric(float64(len(a.Clauses)*len(p.Clauses)*b.N)/b.Elapsed().Seconds(), "clause-pairs/s")
+}

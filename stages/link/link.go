@@ -310,11 +310,13 @@ type Family struct {
 func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[string]int) Family {
 	var fam Family
 	index := map[string]int{}
+	entries := 0
 	for _, c := range cs {
 		m := of(c)
 		if len(m) > 0 {
 			fam.N++
 		}
+		entries += len(m)
 		for k := range m {
 			if _, ok := index[k]; !ok {
 				index[k] = len(fam.Keys)
@@ -326,8 +328,10 @@ func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[
 	for i, k := range fam.Keys {
 		index[k] = i
 	}
+	// Every clause's ids and weights, and every feature's postings, are
+	// slices of three arrays of one entry per (clause, feature).
+	ids, tfw, post := make([]int32, 0, entries), make([]float64, 0, entries), make([]int32, entries)
 	fam.DF = make([]int, len(fam.Keys))
-	fam.Post = make([][]int32, len(fam.Keys))
 	fam.IDs = make([][]int32, len(cs))
 	fam.TFW = make([][]float64, len(cs))
 	for j, c := range cs {
@@ -335,20 +339,38 @@ func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[
 		if len(m) == 0 {
 			continue
 		}
-		ids := make([]int32, 0, len(m))
+		start := len(ids)
 		for k := range m {
 			ids = append(ids, int32(index[k]))
 		}
-		slices.Sort(ids)
-		tfw := make([]float64, len(ids))
-		for x, id := range ids {
+		own := ids[start:len(ids):len(ids)]
+		slices.Sort(own)
+		for _, id := range own {
 			fam.DF[id]++
-			fam.Post[id] = append(fam.Post[id], int32(j))
-			tfw[x] = 1 + math.Log(float64(m[fam.Keys[id]]))
+			tfw = append(tfw, termWeight(m[fam.Keys[id]]))
 		}
-		fam.IDs[j], fam.TFW[j] = ids, tfw
+		fam.IDs[j], fam.TFW[j] = own, tfw[start:len(tfw):len(tfw)]
+	}
+	fam.Post = make([][]int32, len(fam.Keys))
+	at := 0
+	for id, n := range fam.DF {
+		fam.Post[id] = post[at : at : at+n]
+		at += n
+	}
+	for j := range cs {
+		for _, id := range fam.IDs[j] {
+			fam.Post[id] = append(fam.Post[id], int32(j))
+		}
 	}
 	return fam
+}
+
+// termWeight is 1 + ln(n), the weight of a feature n times in a clause.
+func termWeight(n int) float64 {
+	if n == 1 {
+		return 1 // 1 + ln 1, the common case
+	}
+	return 1 + math.Log(float64(n))
 }
 
 // Prepare makes a document's prepared form from its features.
