@@ -606,6 +606,14 @@ func counts(xs []string) map[string]int {
 
 // has reports whether the sorted xs holds x.
 func has(xs []string, x string) bool {
+	if len(xs) <= 8 { // most sets are a sector or two: compare, don't search
+		for _, y := range xs {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
 	_, ok := slices.BinarySearch(xs, x)
 	return ok
 }
