@@ -86,9 +86,20 @@ func predicted(t *testing.T) map[string][]schemas.Link {
 
 func predictedWith(t *testing.T, r *link.Rules) map[string][]schemas.Link {
 	t.Helper()
+	feats := sourceFeatures(t, r)
+	out := map[string][]schemas.Link{}
+	for _, l := range link.Pair(feats[plan], feats[paper], r) {
+		out[l.From] = append(out[l.From], l)
+	}
+	return out
+}
+
+// sourceFeatures are the link features of the two sources, classified.
+func sourceFeatures(tb testing.TB, r *link.Rules) map[string]schemas.DocFeatures {
+	tb.Helper()
 	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	terms, _ := anchors.Load(sources.FS())
 	registry, _ := anchors.LoadRegistry(sources.FS())
@@ -97,11 +108,7 @@ func predictedWith(t *testing.T, r *link.Rules) map[string][]schemas.Link {
 	for _, d := range st.Docs {
 		feats[d.Source.ID] = link.Features(d, g, r)
 	}
-	out := map[string][]schemas.Link{}
-	for _, l := range link.Pair(feats[plan], feats[paper], r) {
-		out[l.From] = append(out[l.From], l)
-	}
-	return out
+	return feats
 }
 
 type prf struct{ tp, fp, fn int }
@@ -212,17 +219,7 @@ func TestPairIsReferenceOnSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	terms, _ := anchors.Load(sources.FS())
-	registry, _ := anchors.LoadRegistry(sources.FS())
-	g := anchors.NewGlossary(terms, registry)
-	feats := map[string]schemas.DocFeatures{}
-	for _, d := range st.Docs {
-		feats[d.Source.ID] = link.Features(d, g, r)
-	}
+	feats := sourceFeatures(t, r)
 	got, want := link.Pair(feats[plan], feats[paper], r), link.ReferencePair(feats[plan], feats[paper], r)
 	if len(want) == 0 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("Pair gives %d links, the reference %d", len(got), len(want))
@@ -237,17 +234,7 @@ func BenchmarkPair(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	terms, _ := anchors.Load(sources.FS())
-	registry, _ := anchors.LoadRegistry(sources.FS())
-	g := anchors.NewGlossary(terms, registry)
-	feats := map[string]schemas.DocFeatures{}
-	for _, d := range st.Docs {
-		feats[d.Source.ID] = link.Features(d, g, r)
-	}
+	feats := sourceFeatures(b, r)
 	a, p := feats[plan], feats[paper]
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
