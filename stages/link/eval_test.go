@@ -242,3 +242,69 @@ func BenchmarkPair(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(a.Clauses)*len(p.Clauses)*b.N)/b.Elapsed().Seconds(), "clause-pairs/s")
 }
+
+// TestEvalLinksAcrossLanguages prints, on the tuned part only, how the
+// links fare when the paper has no Chinese (its clauses' English alone,
+// their commitments as classified from both languages): the Chinese-only
+// plan then meets it through mechanisms, anchors and sectors only. The
+// links it finds must still be right.
+func TestEvalLinksAcrossLanguages(t *testing.T) {
+	r, err := link.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, _ := anchors.Load(sources.FS())
+	registry, _ := anchors.LoadRegistry(sources.FS())
+	g := anchors.NewGlossary(terms, registry)
+	feats := map[string]schemas.DocFeatures{}
+	for _, d := range st.Docs {
+		if d.Source.ID == paper {
+			d.Clauses = slices.Clone(d.Clauses)
+			for i := range d.Clauses {
+				d.Clauses[i].TextZh, d.Clauses[i].TitleZh = "", ""
+			}
+		}
+		feats[d.Source.ID] = link.Features(d, g, r)
+	}
+	pred := map[string][]schemas.Link{}
+	for _, l := range link.Pair(feats[plan], feats[paper], r) {
+		pred[l.From] = append(pred[l.From], l)
+	}
+	gold := readGold(t)
+	var clear prf
+	for id, it := range gold {
+		if it.part != "tune" {
+			continue
+		}
+		p := map[string]bool{}
+		for _, l := range pred[id] {
+			p[l.To] = true
+		}
+		g := map[string]bool{}
+		for _, l := range it.links {
+			g[l.to] = true
+			if l.certainty == "clear" {
+				if p[l.to] {
+					clear.tp++
+				} else {
+					clear.fn++
+				}
+			}
+		}
+		for to := range p {
+			if !g[to] {
+				clear.fp++
+			}
+		}
+	}
+	fmt.Printf("== tune, paper in English only\n  clear links:          %v\n", clear)
+	// Without a language in common the links are fewer; they must not be
+	// wrong.
+	if p := ratio(clear.tp, clear.tp+clear.fp); p < 0.9 || clear.tp == 0 {
+		t.Errorf("across languages: precision %.3f on %d links; want at least 0.9", p, clear.tp+clear.fp)
+	}
+}
