@@ -83,64 +83,112 @@ type record struct {
 	order  []string
 }
 
-// readRecords reads a table's records from dir in file order.
-func readRecords(dir string, t schemas.Table, name string) ([]record, error) {
+// rows reads a table's file one row at a time: a JSON Lines line as
+// written, or a CSV record (raw is its fields joined by NUL, to tell equal
+// rows at once).
+type rows struct {
+	name   string
+	t      schemas.Table
+	f      *os.File
+	sc     *bufio.Scanner
+	cr     *csv.Reader
+	header []string
+	line   int
+	raw    []byte
+	rec    []string
+}
+
+func openRows(dir string, t schemas.Table, name string) (*rows, error) {
 	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var out []record
+	r := &rows{name: name, t: t, f: f}
 	if strings.HasSuffix(name, ".jsonl") {
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<30)
-		for line := 1; sc.Scan(); line++ {
-			r := record{raw: bytes.Clone(sc.Bytes()), fields: map[string]json.RawMessage{}}
-			dec := json.NewDecoder(bytes.NewReader(r.raw))
-			if _, err := dec.Token(); err != nil {
-				return nil, fmt.Errorf("%s line %d: %w", name, line, err)
-			}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, fmt.Errorf("%s line %d: %w", name, line, err)
-				}
-				var v json.RawMessage
-				if err := dec.Decode(&v); err != nil {
-					return nil, fmt.Errorf("%s line %d: %w", name, line, err)
-				}
-				key := k.(string)
-				r.fields[key], r.order = v, append(r.order, key)
-			}
-			if r.id, err = keyOf(t, r.fields); err != nil {
-				return nil, fmt.Errorf("%s line %d: %w", name, line, err)
-			}
-			out = append(out, r)
-		}
-		return out, sc.Err()
+		r.sc = bufio.NewScanner(f)
+		r.sc.Buffer(make([]byte, 1<<20), 1<<30)
+		return r, nil
 	}
-	cr := csv.NewReader(f)
-	header, err := cr.Read()
-	if err != nil {
+	r.cr = csv.NewReader(f)
+	r.cr.ReuseRecord = false
+	if r.header, err = r.cr.Read(); err != nil {
+		f.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
+	r.line = 1
+	return r, nil
+}
+
+func (r *rows) Close() error { return r.f.Close() }
+
+// next reads the next row into r.raw (and r.rec for CSV); it reports false
+// at the end. r.raw is valid until the next call.
+func (r *rows) next() (bool, error) {
+	r.line++
+	if r.sc != nil {
+		if !r.sc.Scan() {
+			return false, r.sc.Err()
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		r := record{raw: []byte(strings.Join(rec, "\x00")), fields: map[string]json.RawMessage{}, order: header}
-		for i, h := range header {
-			r.fields[h] = appendJSON(nil, rec[i])
-		}
-		if r.id, err = keyOf(t, r.fields); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", name, line, err)
-		}
-		out = append(out, r)
+		r.raw = r.sc.Bytes()
+		return true, nil
 	}
+	rec, err := r.cr.Read()
+	if err == io.EOF {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", r.name, err)
+	}
+	r.rec, r.raw = rec, []byte(strings.Join(rec, "\x00"))
+	return true, nil
+}
+
+// row is a row kept aside until its partner is read.
+type row struct {
+	line int
+	raw  []byte
+	rec  []string
+}
+
+func (r *rows) keep() row { return row{r.line, bytes.Clone(r.raw), r.rec} }
+
+// parse decodes a row into its key and columns.
+func (r *rows) parse(x row) (record, error) {
+	if r.sc == nil {
+		rec := record{raw: x.raw, fields: map[string]json.RawMessage{}, order: r.header}
+		for i, h := range r.header {
+			if i < len(x.rec) {
+				rec.fields[h] = appendJSON(nil, x.rec[i])
+			}
+		}
+		var err error
+		if rec.id, err = keyOf(r.t, rec.fields); err != nil {
+			return rec, fmt.Errorf("%s line %d: %w", r.name, x.line, err)
+		}
+		return rec, nil
+	}
+	rec := record{raw: x.raw, fields: map[string]json.RawMessage{}}
+	dec := json.NewDecoder(bytes.NewReader(x.raw))
+	if _, err := dec.Token(); err != nil {
+		return rec, fmt.Errorf("%s line %d: %w", r.name, x.line, err)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return rec, fmt.Errorf("%s line %d: %w", r.name, x.line, err)
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return rec, fmt.Errorf("%s line %d: %w", r.name, x.line, err)
+		}
+		key := k.(string)
+		rec.fields[key], rec.order = v, append(rec.order, key)
+	}
+	var err error
+	if rec.id, err = keyOf(r.t, rec.fields); err != nil {
+		return rec, fmt.Errorf("%s line %d: %w", r.name, x.line, err)
+	}
+	return rec, nil
 }
 
 // keyOf is a record's primary key; the columns of a composite key are
@@ -202,17 +250,10 @@ func Compare(old, previous, dir string) (Diff, error) {
 				}
 			}
 		}
-		newRecs, err := readRecords(dir, t, recordFile(t))
+		changes, err := diffFiles(t, recordFile(t), old, dir, ok)
 		if err != nil {
-			return d, fmt.Errorf("release: read the new %s: %w", t.Name, err)
+			return d, err
 		}
-		var oldRecs []record
-		if ok {
-			if oldRecs, err = readRecords(old, t, recordFile(t)); err != nil {
-				return d, fmt.Errorf("release: read %s of %s: %w", t.Name, previous, err)
-			}
-		}
-		changes := diffRecords(t.Name, oldRecs, newRecs)
 		var n [3]int
 		for _, c := range changes {
 			switch c.Kind {
@@ -239,44 +280,142 @@ func Compare(old, previous, dir string) (Diff, error) {
 	return d, nil
 }
 
-// diffRecords pairs records by key: changed and added ones in the new
-// file's order, then removed ones in the old file's order.
-func diffRecords(table string, old, new []record) []Change {
-	byID := make(map[string]*record, len(old))
-	for i := range old {
-		byID[old[i].id] = &old[i]
+// diffFiles pairs the records of a table in the old and the new folder by
+// key: changed and added ones in the new file's order, then removed ones in
+// the old file's order. It reads the two files side by side, once: a row
+// the same as the one at its place in the other file is the same record
+// unchanged (a key is a row's own columns, so equal rows have equal keys);
+// a row that is not waits, by key, for its partner. Memory holds only the
+// rows out of step, however large the table; releases written in manifest
+// order keep them few.
+func diffFiles(t schemas.Table, name, oldDir, newDir string, hasOld bool) ([]Change, error) {
+	nr, err := openRows(newDir, t, name)
+	if err != nil {
+		return nil, fmt.Errorf("release: read the new %s: %w", t.Name, err)
 	}
-	var out []Change
-	matched := map[string]bool{}
-	for _, r := range new {
-		o, ok := byID[r.id]
-		if !ok {
-			out = append(out, Change{Table: table, ID: r.id, Kind: Added})
-			continue
+	defer nr.Close()
+	var or *rows
+	if hasOld {
+		if or, err = openRows(oldDir, t, name); err != nil {
+			return nil, fmt.Errorf("release: read the previous %s: %w", t.Name, err)
 		}
-		matched[r.id] = true
-		if bytes.Equal(o.raw, r.raw) {
-			continue
+		defer or.Close()
+	}
+	type lined struct {
+		line int
+		c    Change
+	}
+	var changed []lined // changed and added, by the new line
+	oldWait, newWait := map[string]row{}, map[string]row{}
+	compare := func(o, n row) error {
+		if bytes.Equal(o.raw, n.raw) {
+			return nil
+		}
+		orec, err := or.parse(o)
+		if err != nil {
+			return err
+		}
+		nrec, err := nr.parse(n)
+		if err != nil {
+			return err
 		}
 		fields := map[string]FieldChange{}
-		for _, k := range r.order {
-			if ov, ok := o.fields[k]; !ok || !bytes.Equal(ov, r.fields[k]) {
+		for _, k := range nrec.order {
+			if ov, ok := orec.fields[k]; !ok || !bytes.Equal(ov, nrec.fields[k]) {
 				if !ok {
 					ov = json.RawMessage("null")
 				}
-				fields[k] = FieldChange{Old: ov, New: r.fields[k]}
+				fields[k] = FieldChange{Old: ov, New: nrec.fields[k]}
 			}
 		}
 		if len(fields) > 0 {
-			out = append(out, Change{Table: table, ID: r.id, Kind: Changed, Fields: fields})
+			changed = append(changed, lined{n.line, Change{Table: t.Name, ID: nrec.id, Kind: Changed, Fields: fields}})
+		}
+		return nil
+	}
+	key := func(r *rows, x row) (string, error) {
+		rec, err := r.parse(x)
+		return rec.id, err
+	}
+	if or == nil { // a new table: every row is added
+		var out []Change
+		for {
+			ok, err := nr.next()
+			if err != nil {
+				return nil, fmt.Errorf("release: read the new %s: %w", t.Name, err)
+			}
+			if !ok {
+				return out, nil
+			}
+			k, err := key(nr, nr.keep())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Change{Table: t.Name, ID: k, Kind: Added})
 		}
 	}
-	for _, o := range old {
-		if !matched[o.id] {
-			out = append(out, Change{Table: table, ID: o.id, Kind: Removed})
+	for {
+		oOK := false
+		if or != nil {
+			if oOK, err = or.next(); err != nil {
+				return nil, fmt.Errorf("release: read the previous %s: %w", t.Name, err)
+			}
+		}
+		nOK, err := nr.next()
+		if err != nil {
+			return nil, fmt.Errorf("release: read the new %s: %w", t.Name, err)
+		}
+		if !oOK && !nOK {
+			break
+		}
+		if oOK && nOK && bytes.Equal(or.raw, nr.raw) {
+			continue
+		}
+		if oOK {
+			o := or.keep()
+			k, err := key(or, o)
+			if err != nil {
+				return nil, err
+			}
+			if n, ok := newWait[k]; ok {
+				delete(newWait, k)
+				if err := compare(o, n); err != nil {
+					return nil, err
+				}
+			} else {
+				oldWait[k] = o
+			}
+		}
+		if nOK {
+			n := nr.keep()
+			k, err := key(nr, n)
+			if err != nil {
+				return nil, err
+			}
+			if o, ok := oldWait[k]; ok {
+				delete(oldWait, k)
+				if err := compare(o, n); err != nil {
+					return nil, err
+				}
+			} else {
+				newWait[k] = n
+			}
 		}
 	}
-	return out
+	for k, n := range newWait {
+		changed = append(changed, lined{n.line, Change{Table: t.Name, ID: k, Kind: Added}})
+	}
+	sort.Slice(changed, func(i, j int) bool { return changed[i].line < changed[j].line })
+	removed := make([]lined, 0, len(oldWait))
+	for k, o := range oldWait {
+		removed = append(removed, lined{o.line, Change{Table: t.Name, ID: k, Kind: Removed}})
+	}
+	sort.Slice(removed, func(i, j int) bool { return removed[i].line < removed[j].line })
+	out := make([]Change, 0, len(changed)+len(removed))
+	for _, l := range append(changed, removed...) {
+		out = append(out, l.c)
+	}
+	return out, nil
 }
 
 // releasedSchema reads each table's columns and types from a release's
