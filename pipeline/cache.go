@@ -35,7 +35,9 @@ import (
 // entries with zstd: an entry's JSON is about 8 bytes per byte of its
 // snapshot, which made the cache larger than the release; compressed it is
 // a small fraction, and writing it costs less than writing the JSON.
-const cacheVersion = "policyledger-cache-2"
+// Version 3 keeps the link stage's prepared features too, and the stage
+// the entry was made after.
+const cacheVersion = "policyledger-cache-3"
 
 // The entries' codec; both are safe for concurrent use.
 var (
@@ -117,6 +119,10 @@ func (c *cache) key(d schemas.Document) string {
 type cacheEntry struct {
 	Key string           `json:"key"`
 	Doc schemas.Document `json:"doc"`
+	// UpTo is the last stage whose results the entry holds; Link, the
+	// link stage's features (not part of a document's JSON).
+	UpTo string               `json:"up_to"`
+	Link *schemas.DocFeatures `json:"link,omitempty"`
 }
 
 func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", entryName(id)) }
@@ -136,26 +142,27 @@ func (c *cache) computeKeys(st *schemas.State, opt Options) {
 // get returns the cached results of a fetched document when its entry is
 // current; an entry that does not read back, or reads back under another
 // key, is counted stale and recomputed.
-func (c *cache) get(d *schemas.Document, t *schemas.Tally) (schemas.Document, bool) {
+func (c *cache) get(d *schemas.Document, upTo string, t *schemas.Tally) (schemas.Document, bool) {
 	z, err := os.ReadFile(c.docPath(d.Source.ID))
 	if err != nil {
 		return schemas.Document{}, false
 	}
 	var e cacheEntry
 	b, err := entryDecoder.DecodeAll(z, nil)
-	if err != nil || json.Unmarshal(b, &e) != nil || e.Key != c.keys[d.Source.ID] || e.Doc.Source.ID != d.Source.ID {
+	if err != nil || json.Unmarshal(b, &e) != nil || e.Key != c.keys[d.Source.ID] || e.Doc.Source.ID != d.Source.ID ||
+		e.UpTo != upTo || upTo == "link" && e.Link == nil {
 		t.Count("cache.stale", 1)
 		return schemas.Document{}, false
 	}
-	e.Doc.RawBytes = d.RawBytes
+	e.Doc.RawBytes, e.Doc.Features = d.RawBytes, e.Link
 	t.Count("cache.hit", 1)
 	return e.Doc, true
 }
 
 // put stores a document's results under its key, aside until the run
 // succeeds (see commit).
-func (c *cache) put(d schemas.Document) error {
-	b, err := json.Marshal(cacheEntry{Key: c.keys[d.Source.ID], Doc: d})
+func (c *cache) put(d schemas.Document, upTo string) error {
+	b, err := json.Marshal(cacheEntry{Key: c.keys[d.Source.ID], Doc: d, UpTo: upTo, Link: d.Features})
 	if err != nil {
 		return err
 	}

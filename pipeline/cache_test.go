@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/policyledger/policyledger/corpus"
 	"github.com/policyledger/policyledger/pipeline"
@@ -159,6 +162,33 @@ func TestIncrementalRuns(t *testing.T) {
 	copyReleases(t, out, fresh, "0.2.3")
 	runIn(t, src, fresh, "0.2.3", false)
 	sameTree(t, filepath.Join(out, "releases", "0.2.3"), filepath.Join(fresh, "releases", "0.2.3"))
+
+	// An entry that holds a document as classify left it, without its
+	// link features, is recomputed, not taken as far as link: its
+	// document would be in no link.
+	entry = filepath.Join(out, "cache", "docs", "gen-00003.json.zst")
+	dec, _ := zstd.NewReader(nil)
+	plain, err := dec.DecodeAll(mustRead(t, entry), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e map[string]json.RawMessage
+	if err := json.Unmarshal(plain, &e); err != nil || e["link"] == nil {
+		t.Fatalf("entry %s: %v; want one with link features", entry, err)
+	}
+	delete(e, "link")
+	e["up_to"] = json.RawMessage(`"classify"`)
+	plain, _ = json.Marshal(e)
+	enc, _ := zstd.NewWriter(nil)
+	os.WriteFile(entry, enc.EncodeAll(plain, nil), 0o644)
+	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.4\n\nSame.\n")...), 0o644)
+	if c, _ := runIn(t, src, out, "0.2.4", true); c["cache.stale"] != 1 || c["cache.hit"] != 5 {
+		t.Errorf("entry without link features: counts %v; want it stale and recomputed", c)
+	}
+	fresh = t.TempDir()
+	copyReleases(t, out, fresh, "0.2.4")
+	runIn(t, src, fresh, "0.2.4", false)
+	sameTree(t, filepath.Join(out, "releases", "0.2.4"), filepath.Join(fresh, "releases", "0.2.4"))
 }
 
 func sumOf(b []byte) string {

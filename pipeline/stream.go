@@ -33,7 +33,7 @@ type slot struct {
 // before it are done. A worker starts a document only when fewer than
 // window documents wait for the sink, so memory is bounded by the window,
 // not by the corpus. The cache, when on, stands in for the stages up to
-// classify, and keeps what they computed.
+// link, and keeps what they computed.
 func stream(ctx context.Context, st *schemas.State, opt Options, c *cache, chain []chainLink, sink *sink, log *slog.Logger) error {
 	docs := st.Docs
 	st.Docs = nil
@@ -45,10 +45,11 @@ func stream(ctx context.Context, st *schemas.State, opt Options, c *cache, chain
 		slots[i] = &slot{d: docs[i], spent: make([]time.Duration, len(chain)), done: make(chan struct{})}
 		docs[i] = schemas.Document{}
 	}
-	// Cached entries hold a document as classify leaves it.
+	// Cached entries hold a document as the link stage leaves it (as
+	// classify does, in a run that stops before link).
 	cachedUpTo := -1
 	for i, l := range chain {
-		if l.name == "classify" {
+		if l.name == "classify" || l.name == "link" {
 			cachedUpTo = i
 		}
 	}
@@ -119,7 +120,7 @@ func work(ctx context.Context, st *schemas.State, c *cache, chain []chainLink, c
 	}
 	from := 0
 	if c != nil && cachedUpTo >= 0 {
-		if cd, ok := c.get(d, &sl.t); ok {
+		if cd, ok := c.get(d, chain[cachedUpTo].name, &sl.t); ok {
 			*d, from = cd, cachedUpTo+1
 		}
 	}
@@ -139,7 +140,7 @@ func work(ctx context.Context, st *schemas.State, c *cache, chain []chainLink, c
 		}
 		if k == cachedUpTo && c != nil {
 			d.Raw, d.RawEn = nil, nil
-			if err := c.put(*d); err != nil {
+			if err := c.put(*d, chain[k].name); err != nil {
 				sl.t.Note(fmt.Sprintf("cache: %s not stored: %v", d.Source.ID, err))
 			} else {
 				sl.t.Count("cache.stored", 1)
