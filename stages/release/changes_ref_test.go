@@ -116,4 +116,3 @@ func refDiffRecords(table string, old, new []record) []Change {
 	}
 	return out
 }
-
