@@ -189,7 +189,7 @@ func (w *Writer) Publish(st *schemas.State) error {
 	prev := previousOf(w.releases, map[bool]string{true: "", false: version}[version == Auto])
 	if prev != "" {
 		var err error
-		if diff, err = Compare(filepath.Join(w.releases, prev), prev, tables); err != nil {
+		if diff, err = Compare(filepath.Join(w.releases, prev), prev, tables, w.sameAs(filepath.Join(w.releases, prev))); err != nil {
 			return err
 		}
 		if err := w.comparePresentation(&diff); err != nil {
@@ -659,6 +659,30 @@ func (w *Writer) closeTables() error {
 	}
 	w.files = nil
 	return nil
+}
+
+// sameAs returns whether a file just written is, by size and hash, the one
+// of the same name in the published release dir (as its SHA256SUMS says);
+// nil when that cannot be read, so that every table is compared.
+func (w *Writer) sameAs(dir string) func(name string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		return nil
+	}
+	sums := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if hash, name, ok := strings.Cut(line, "  "); ok {
+			sums[name] = hash
+		}
+	}
+	return func(name string) bool {
+		info, ok := w.info[name]
+		if !ok || sums[name] != info.hash {
+			return false
+		}
+		st, err := os.Stat(filepath.Join(dir, name))
+		return err == nil && st.Size() == info.bytes
+	}
 }
 
 // Links returns the run's cross-document links and continuity (after
