@@ -1,0 +1,409 @@
+package link
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+// Pair links the clauses of the earlier document a to those of the later
+// document b.
+func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
+	return Prepare(a).pair(Prepare(b), r, &scratch{}, nil)
+}
+
+// Prepared is what Pair needs of a document whichever document it is
+// paired with: per kind of text feature, every feature in key order with
+// the number of clauses holding it and which they are, and each clause's
+// features with their term weights. Made once per document (with its other
+// stages, see Encode), it makes a pair cost lookups and sums; the weights
+// that depend on the pair (inverse document frequencies over both
+// documents) are computed for the earlier document's features only, the
+// only ones that are summed. Its fields are exported for encoding only.
+type Prepared struct {
+	DocID       string
+	Clauses     []ClauseMeta
+	Zh, En, Anc Family
+	MechKeys    []string // every mechanism, sorted
+	MechDF      []int    // clauses naming each
+}
+
+// ClauseMeta is what a pair reads of a clause besides its text features.
+type ClauseMeta struct {
+	ID                            string
+	HasZh, HasEn                  bool
+	Mech, Anchors, Sectors, Modal []string // sorted sets
+	// One bit per element of each set (a hash of it, modulo 64): two sets
+	// whose masks share no bit share no element, which settles most pairs
+	// of clauses without comparing strings.
+	MechMask, AnchorMask, SectorMask uint64
+}
+
+// mask is the set's bits for ClauseMeta.
+func mask(xs []string) uint64 {
+	var m uint64
+	for _, x := range xs {
+		h := uint64(14695981039346656037) // FNV-1a
+		for i := 0; i < len(x); i++ {
+			h = (h ^ uint64(x[i])) * 1099511628211
+		}
+		m |= 1 << (h & 63)
+	}
+	return m
+}
+
+// Family is one kind of feature of a document's clauses.
+type Family struct {
+	N    int       // clauses with a feature of this kind
+	Keys []string  // every feature, sorted
+	DF   []int     // clauses holding each feature
+	Post [][]int32 // the clauses holding each feature, in order
+	// per clause: its features (positions in Keys, so in key order) and
+	// their term weights 1 + ln(count)
+	IDs [][]int32
+	TFW [][]float64
+}
+
+func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[string]int) Family {
+	var fam Family
+	index := map[string]int{}
+	entries := 0
+	for _, c := range cs {
+		m := of(c)
+		if len(m) > 0 {
+			fam.N++
+		}
+		entries += len(m)
+		for k := range m {
+			if _, ok := index[k]; !ok {
+				index[k] = len(fam.Keys)
+				fam.Keys = append(fam.Keys, k)
+			}
+		}
+	}
+	sort.Strings(fam.Keys)
+	for i, k := range fam.Keys {
+		index[k] = i
+	}
+	// Every clause's ids and weights, and every feature's postings, are
+	// slices of three arrays of one entry per (clause, feature).
+	ids, tfw, post := make([]int32, 0, entries), make([]float64, 0, entries), make([]int32, entries)
+	fam.DF = make([]int, len(fam.Keys))
+	fam.IDs = make([][]int32, len(cs))
+	fam.TFW = make([][]float64, len(cs))
+	for j, c := range cs {
+		m := of(c)
+		if len(m) == 0 {
+			continue
+		}
+		start := len(ids)
+		for k := range m {
+			ids = append(ids, int32(index[k]))
+		}
+		own := ids[start:len(ids):len(ids)]
+		slices.Sort(own)
+		for _, id := range own {
+			fam.DF[id]++
+			tfw = append(tfw, termWeight(m[fam.Keys[id]]))
+		}
+		fam.IDs[j], fam.TFW[j] = own, tfw[start:len(tfw):len(tfw)]
+	}
+	fam.Post = make([][]int32, len(fam.Keys))
+	at := 0
+	for id, n := range fam.DF {
+		fam.Post[id] = post[at : at : at+n]
+		at += n
+	}
+	for j := range cs {
+		for _, id := range fam.IDs[j] {
+			fam.Post[id] = append(fam.Post[id], int32(j))
+		}
+	}
+	return fam
+}
+
+// termWeight is 1 + ln(n), the weight of a feature n times in a clause.
+func termWeight(n int) float64 {
+	if n == 1 {
+		return 1 // 1 + ln 1, the common case
+	}
+	return 1 + math.Log(float64(n))
+}
+
+// Prepare makes a document's prepared form from its features.
+func Prepare(f schemas.DocFeatures) *Prepared {
+	p := &Prepared{DocID: f.DocID,
+		Zh:  newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return c.Zh }),
+		En:  newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return c.En }),
+		Anc: newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return counts(c.Anchors) }),
+	}
+	df := map[string]int{}
+	for _, c := range f.Clauses {
+		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh) > 0, HasEn: len(c.En) > 0,
+			Mech: c.Mech, Anchors: c.Anchors, Sectors: c.Sectors, Modal: c.Modal,
+			MechMask: mask(c.Mech), AnchorMask: mask(c.Anchors), SectorMask: mask(c.Sectors)})
+		for _, k := range c.Mech {
+			df[k]++
+		}
+	}
+	p.MechKeys = slices.Sorted(maps.Keys(df))
+	for _, k := range p.MechKeys {
+		p.MechDF = append(p.MechDF, df[k])
+	}
+	return p
+}
+
+// Encode is the prepared form of a document's features as bytes.
+func Encode(f schemas.DocFeatures) ([]byte, error) {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(Prepare(f)); err != nil {
+		return nil, fmt.Errorf("link: encode the features of %s: %w", f.DocID, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Decode reads what Encode wrote.
+func Decode(b []byte) (*Prepared, error) {
+	var p Prepared
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&p); err != nil {
+		return nil, fmt.Errorf("link: decode prepared features: %w", err)
+	}
+	return &p, nil
+}
+
+func (p *Prepared) mechDF(k string) int {
+	if i, ok := slices.BinarySearch(p.MechKeys, k); ok {
+		return p.MechDF[i]
+	}
+	return 0
+}
+
+// against is one family of the earlier document seen against the later:
+// each earlier feature's weight over the two documents, and the later
+// clauses holding it.
+type against struct {
+	idf  []float64
+	post [][]int32
+}
+
+// against pairs the sorted keys of the two families by a merge.
+func (fam *Family) against(later *Family, x *against) {
+	n := float64(fam.N + later.N + 1)
+	x.idf, x.post = grow(x.idf, len(fam.Keys)), grow(x.post, len(fam.Keys))
+	j := 0
+	for i, k := range fam.Keys {
+		df := fam.DF[i]
+		for j < len(later.Keys) && later.Keys[j] < k {
+			j++
+		}
+		x.post[i] = nil
+		if j < len(later.Keys) && later.Keys[j] == k {
+			df += later.DF[j]
+			x.post[i] = later.Post[j]
+		}
+		x.idf[i] = math.Log(n / float64(df+1))
+	}
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// hits adds, for each later clause, the weight of earlier clause j's
+// features it holds (in key order), and returns clause j's total weight:
+// the same sums, in the same order, as a merge of the two clauses' sorted
+// vectors (see referencePair in the tests).
+func (fam *Family) hits(j int, x *against, num []float64) float64 {
+	var all float64
+	for k, id := range fam.IDs[j] {
+		idf := x.idf[id]
+		if idf <= 0 {
+			continue // a feature every clause has
+		}
+		w := fam.TFW[j][k] * idf
+		all += w
+		for _, l := range x.post[id] {
+			num[l] += w
+		}
+	}
+	return all
+}
+
+// scratch is one goroutine's working memory for pair.
+type scratch struct {
+	zh, en, anc  against
+	numZh, numEn []float64
+	cands        []cand
+}
+
+type cand struct {
+	j           int
+	score, text float64
+}
+
+// pair appends the links from the clauses of a (earlier) to those of b
+// (later) to out.
+func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) []schemas.Link {
+	a.Zh.against(&b.Zh, &s.zh)
+	a.En.against(&b.En, &s.en)
+	a.Anc.against(&b.Anc, &s.anc)
+	// Mechanisms: how rare among all the clauses of the two documents,
+	// relative to one that only the two linked clauses name.
+	all := float64(len(a.Clauses) + len(b.Clauses))
+	maxIDF := math.Log((all + 1) / 3)
+	mechIDF := func(k string) float64 { return math.Log((all + 1) / float64(a.mechDF(k)+b.mechDF(k)+1)) }
+	// anchorWeight sums the weights of earlier clause i's anchors that
+	// the later clause's sorted anchors hold (all when nil), in key order.
+	anchorWeight := func(i int, in []string, all bool) float64 {
+		var w float64
+		for _, id := range a.Anc.IDs[i] {
+			if all || has(in, a.Anc.Keys[id]) {
+				w += s.anc.idf[id]
+			}
+		}
+		return w
+	}
+	s.numZh, s.numEn = grow(s.numZh, len(b.Clauses)), grow(s.numEn, len(b.Clauses))
+	numZh, numEn := s.numZh, s.numEn
+	clear(numZh)
+	clear(numEn)
+	for i, ca := range a.Clauses {
+		totZh, totEn := a.Zh.hits(i, &s.zh, numZh), a.En.hits(i, &s.en, numEn)
+		cands := s.cands[:0]
+		best := 0.0
+		anchorTotal := anchorWeight(i, nil, true)
+		for j, cb := range b.Clauses {
+			text := 0.0
+			switch {
+			case ca.HasZh && cb.HasZh:
+				if totZh > 0 {
+					text = numZh[j] / totZh
+				}
+			case ca.HasEn && cb.HasEn:
+				if totEn > 0 {
+					text = numEn[j] / totEn
+				}
+			}
+			score := r.Weights.Text * text
+			if ca.MechMask&cb.MechMask != 0 {
+				// A mechanism many clauses name (the Belt and Road
+				// Initiative) says less than a forum named once.
+				m, shared := 0.0, false
+				for _, k := range ca.Mech {
+					if has(cb.Mech, k) {
+						m, shared = math.Max(m, mechIDF(k)/maxIDF), true
+					}
+				}
+				if shared {
+					score += r.Weights.Mechanism * m
+				}
+			}
+			if anchorTotal > 0 && ca.AnchorMask&cb.AnchorMask != 0 && meets(ca.Anchors, cb.Anchors) {
+				score += r.Weights.Anchors * anchorWeight(i, cb.Anchors, false) / anchorTotal
+			}
+			if ca.SectorMask&cb.SectorMask != 0 && meets(ca.Sectors, cb.Sectors) {
+				score += r.Weights.Sector
+			}
+			score = math.Min(1, score)
+			if score >= r.Link {
+				cands = append(cands, cand{j, score, text})
+				best = math.Max(best, score)
+			}
+		}
+		s.cands = cands
+		clear(numZh)
+		clear(numEn)
+		for _, c := range cands {
+			if c.score < r.Keep*best {
+				continue
+			}
+			cb := b.Clauses[c.j]
+			var evidence []string
+			if c.text > 0 {
+				evidence = append(evidence, fmt.Sprintf("text %.2f", c.text))
+			}
+			for _, k := range intersect(ca.Mech, cb.Mech) {
+				evidence = append(evidence, "mechanism "+k)
+			}
+			if shared := intersect(ca.Anchors, cb.Anchors); anchorTotal > 0 && anchorWeight(i, cb.Anchors, false) > 0 {
+				for _, k := range shared {
+					evidence = append(evidence, "anchor "+k)
+				}
+			}
+			if shared := intersect(ca.Sectors, cb.Sectors); len(shared) > 0 {
+				evidence = append(evidence, "sector "+shared[0])
+			}
+			if shared := intersect(ca.Modal, cb.Modal); len(shared) > 0 {
+				evidence = append(evidence, "modality "+shared[0])
+			}
+			rel := "same"
+			if upgraded(ca.Modal, cb.Modal) {
+				rel = "extends"
+			}
+			out = append(out, schemas.Link{From: ca.ID, To: cb.ID, FromDoc: a.DocID, ToDoc: b.DocID,
+				Relation: rel, Score: math.Round(c.score*10000) / 10000, Evidence: evidence})
+		}
+	}
+	return out
+}
+
+func counts(xs []string) map[string]int {
+	if len(xs) == 0 {
+		return nil
+	}
+	m := make(map[string]int, len(xs))
+	for _, x := range xs {
+		m[x]++
+	}
+	return m
+}
+
+// has reports whether the sorted xs holds x.
+func has(xs []string, x string) bool {
+	if len(xs) <= 8 { // most sets are a sector or two: compare, don't search
+		for _, y := range xs {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
+	_, ok := slices.BinarySearch(xs, x)
+	return ok
+}
+
+// meets reports whether the sorted a and b share an element.
+func meets(a, b []string) bool {
+	for _, x := range a {
+		if has(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// upgraded reports whether the later clause commits where the earlier one
+// only explored (探讨, 探索, explore): the action has moved on.
+func upgraded(earlier, later []string) bool {
+	return len(intersect(earlier, []string{"explore"})) > 0 && len(later) > 0 && len(intersect(later, []string{"explore"})) == 0
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		i := sort.SearchStrings(b, x)
+		if i < len(b) && b[i] == x {
+			out = append(out, x)
+		}
+	}
+	return out
+}
