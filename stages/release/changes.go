@@ -341,6 +341,22 @@ func diffFiles(t schemas.Table, name, oldDir, newDir string, hasOld bool) ([]Cha
 		rec, err := r.parse(x)
 		return rec.id, err
 	}
+	// meet takes the row r has just read: it compares it with its partner
+	// if the other file's row with its key waits in theirs, else it waits
+	// in mine.
+	meet := func(r *rows, mine, theirs map[string]row, compare func(x, partner row) error) error {
+		x := r.keep()
+		k, err := key(r, x)
+		if err != nil {
+			return err
+		}
+		if p, ok := theirs[k]; ok {
+			delete(theirs, k)
+			return compare(x, p)
+		}
+		mine[k] = x
+		return nil
+	}
 	if or == nil { // a new table: every row is added
 		var out []Change
 		for {
@@ -376,33 +392,13 @@ func diffFiles(t schemas.Table, name, oldDir, newDir string, hasOld bool) ([]Cha
 			continue
 		}
 		if oOK {
-			o := or.keep()
-			k, err := key(or, o)
-			if err != nil {
+			if err := meet(or, oldWait, newWait, func(o, n row) error { return compare(o, n) }); err != nil {
 				return nil, err
-			}
-			if n, ok := newWait[k]; ok {
-				delete(newWait, k)
-				if err := compare(o, n); err != nil {
-					return nil, err
-				}
-			} else {
-				oldWait[k] = o
 			}
 		}
 		if nOK {
-			n := nr.keep()
-			k, err := key(nr, n)
-			if err != nil {
+			if err := meet(nr, newWait, oldWait, func(n, o row) error { return compare(o, n) }); err != nil {
 				return nil, err
-			}
-			if o, ok := oldWait[k]; ok {
-				delete(oldWait, k)
-				if err := compare(o, n); err != nil {
-					return nil, err
-				}
-			} else {
-				newWait[k] = n
 			}
 		}
 	}
