@@ -108,3 +108,20 @@ func TestStreamJobs(t *testing.T) {
 		t.Fatalf("err = %v; want the document that could not be loaded named", err)
 	}
 }
+
+// TestDecodeBroken: spooled features that are cut short or not features
+// at all are an error, never an empty document.
+func TestDecodeBroken(t *testing.T) {
+	b, err := Encode(randomDoc(rand.New(rand.NewPCG(7, 8)), "d", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(b); err != nil {
+		t.Fatalf("a whole encoding does not decode: %v", err)
+	}
+	for _, broken := range [][]byte{b[:len(b)/2], []byte("not features"), nil} {
+		if p, err := Decode(broken); err == nil {
+			t.Errorf("Decode(%d bytes) = %+v, no error; want one", len(broken), p)
+		}
+	}
+}

@@ -105,3 +105,27 @@ func TestDiffFilesIsReference(t *testing.T) {
 		t.Fatalf("err = %v; want the file and line of the row without a key", err)
 	}
 }
+
+// TestSameAs: a table file counts as unchanged only when the previous
+// release's SHA256SUMS lists its hash and the file there has its size; a
+// previous file edited since, or no SHA256SUMS, means it is compared.
+func TestSameAs(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "t.jsonl"), []byte("{\"id\":\"1\"}\n"), 0o644)
+	w := &Writer{info: map[string]fileInfo{"t.jsonl": {bytes: 11, hash: "abc"}, "u.jsonl": {bytes: 3, hash: "def"}}}
+	if w.sameAs(dir) != nil {
+		t.Fatal("no SHA256SUMS: want every table compared")
+	}
+	os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte("abc  t.jsonl\nxyz  u.jsonl\n"), 0o644)
+	same := w.sameAs(dir)
+	if !same("t.jsonl") {
+		t.Error("same hash and size: want unchanged")
+	}
+	if same("u.jsonl") || same("v.jsonl") {
+		t.Error("another hash, or a file not written: want compared")
+	}
+	os.WriteFile(filepath.Join(dir, "t.jsonl"), []byte("{\"id\":\"1\",\"x\":2}\n"), 0o644)
+	if same("t.jsonl") {
+		t.Error("the previous file edited since its SHA256SUMS: want compared")
+	}
+}
