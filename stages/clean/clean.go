@@ -219,7 +219,9 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	var keptNo []int
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
-		line := strings.TrimRightFunc(lines[i], isSpace)
+		// A byte-order mark opens the file, or, where files were joined,
+		// any line: it is never text.
+		line := strings.TrimRightFunc(strings.TrimLeft(lines[i], "\uFEFF"), isSpace)
 		trimmed := strings.TrimSpace(line)
 		no := i + 1
 		if r, _ := rules.match(ActionTruncate, trimmed); r != "" {
