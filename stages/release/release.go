@@ -26,7 +26,6 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -335,10 +334,7 @@ func (w *Writer) Abort() {
 		os.RemoveAll(w.staging)
 		w.staging = ""
 	}
-	if w.spool != "" {
-		os.RemoveAll(w.spool)
-		w.spool = ""
-	}
+	w.dropSpool()
 	if w.unlock != nil {
 		w.unlock()
 		w.unlock = nil
@@ -407,10 +403,12 @@ type Writer struct {
 	version   string // the version published, verified, or found up to date
 	tableInfo map[string]fileInfo
 	report    *report.Collector // what the report page shows, gathered as rows are written
-	// Link features wait in spool (one file per document) for the run's end.
-	spool          string
+	// Link features wait in spool, one temporary file of every document's
+	// encoded features end to end, for the run's end.
+	spool          *os.File
+	spoolEnd       int64
 	heads          []schemas.DocFeatures // each document's features without clauses
-	spooled        []bool                // whether its clauses are in the spool
+	spooled        [][2]int64            // where its encoded features are in the spool; {0, 0} for none
 	keepLinks      bool                  // keep the links and continuity for Links
 	links          []schemas.Link
 	continuity     []schemas.Continuity
@@ -539,39 +537,54 @@ func (w *Writer) Add(d schemas.Document) error {
 				return err
 			}
 		}
-		w.spooled = append(w.spooled, b != nil)
-		if b != nil {
-			if err := w.spoolFeatures(len(w.heads)-1, f.DocID, b); err != nil {
-				return err
-			}
+		at, err := w.spoolFeatures(f.DocID, b)
+		if err != nil {
+			return err
 		}
+		w.spooled = append(w.spooled, at)
 	}
 	return nil
 }
 
 // spoolFeatures keeps a document's link features on disk until the run's
 // end, so that memory does not grow with the corpus.
-func (w *Writer) spoolFeatures(i int, id string, b []byte) error {
-	if w.spool == "" {
-		dir, err := os.MkdirTemp("", "policyledger-links-")
+// It returns where they are: offset and length.
+func (w *Writer) spoolFeatures(id string, b []byte) ([2]int64, error) {
+	if len(b) == 0 {
+		return [2]int64{}, nil
+	}
+	if w.spool == nil {
+		f, err := os.CreateTemp("", "policyledger-links-")
 		if err != nil {
-			return fmt.Errorf("release: link features: %w", err)
+			return [2]int64{}, fmt.Errorf("release: link features: %w", err)
 		}
-		w.spool = dir
+		w.spool = f
 	}
-	if err := os.WriteFile(filepath.Join(w.spool, strconv.Itoa(i)), b, 0o644); err != nil {
-		return fmt.Errorf("release: link features of %s: %w: check free space in the temporary folder", id, err)
+	if _, err := w.spool.Write(b); err != nil {
+		return [2]int64{}, fmt.Errorf("release: link features of %s: %w: check free space in the temporary folder", id, err)
 	}
-	return nil
+	at := [2]int64{w.spoolEnd, int64(len(b))}
+	w.spoolEnd += int64(len(b))
+	return at, nil
+}
+
+// dropSpool removes the spool file, if there is one.
+func (w *Writer) dropSpool() {
+	if w.spool != nil {
+		w.spool.Close()
+		os.Remove(w.spool.Name())
+		w.spool, w.spoolEnd = nil, 0
+	}
 }
 
 // loadFeatures reads a document's prepared features back from the spool.
 func (w *Writer) loadFeatures(i int) (*link.Prepared, error) {
-	if !w.spooled[i] {
+	at := w.spooled[i]
+	if at[1] == 0 {
 		return link.Prepare(w.heads[i]), nil
 	}
-	b, err := os.ReadFile(filepath.Join(w.spool, strconv.Itoa(i)))
-	if err != nil {
+	b := make([]byte, at[1])
+	if _, err := w.spool.ReadAt(b, at[0]); err != nil {
 		return nil, fmt.Errorf("release: link features of %s: %w", w.heads[i].DocID, err)
 	}
 	p, err := link.Decode(b)
@@ -620,9 +633,7 @@ func (w *Writer) writeLinks() error {
 		return nil
 	}
 	written := false
-	if w.spool != "" {
-		defer func() { os.RemoveAll(w.spool); w.spool = "" }()
-	}
+	defer w.dropSpool()
 	if len(w.heads) > 0 {
 		w.linkNotes, err = link.Stream(w.heads, w.loadFeatures, rules, runtime.GOMAXPROCS(0), func(l []schemas.Link, c []schemas.Continuity) error {
 			written = true
