@@ -14,7 +14,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/compress/s2"
 
 	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/schemas"
@@ -36,14 +36,10 @@ import (
 // snapshot, which made the cache larger than the release; compressed it is
 // a small fraction, and writing it costs less than writing the JSON.
 // Version 3 keeps the link stage's prepared features too, and the stage
-// the entry was made after.
-const cacheVersion = "policyledger-cache-3"
-
-// The entries' codec; both are safe for concurrent use.
-var (
-	entryEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	entryDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-)
+// the entry was made after. Version 4 compresses with S2 instead: zstd's
+// fastest level was 2.5 s of a 21 s first run at N = 1000, S2 a third of
+// that, for entries 40 % larger (still a fifth of their JSON).
+const cacheVersion = "policyledger-cache-4"
 
 var (
 	exeOnce sync.Once
@@ -127,9 +123,9 @@ type cacheEntry struct {
 
 func (c *cache) docPath(id string) string { return filepath.Join(c.dir, "docs", entryName(id)) }
 
-// entryName is a document's entry file; legacyName was version 1's.
-func entryName(id string) string  { return id + ".json.zst" }
-func legacyName(id string) string { return id + ".json" }
+// entryName is a document's entry file; legacyNames were earlier versions'.
+func entryName(id string) string     { return id + ".json.s2" }
+func legacyNames(id string) []string { return []string{id + ".json", id + ".json.zst"} }
 
 // computeKeys keys every fetched document, and the release they make.
 func (c *cache) computeKeys(st *schemas.State, opt Options) {
@@ -148,7 +144,7 @@ func (c *cache) get(d *schemas.Document, upTo string, t *schemas.Tally) (schemas
 		return schemas.Document{}, false
 	}
 	var e cacheEntry
-	b, err := entryDecoder.DecodeAll(z, nil)
+	b, err := s2.Decode(nil, z)
 	if err != nil || json.Unmarshal(b, &e) != nil || e.Key != c.keys[d.Source.ID] || e.Doc.Source.ID != d.Source.ID ||
 		e.UpTo != upTo || upTo == "link" && e.Link == nil {
 		t.Count("cache.stale", 1)
@@ -178,7 +174,9 @@ func (c *cache) put(d schemas.Document, upTo string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, entryName(d.Source.ID)), entryEncoder.EncodeAll(b, nil))
+	// The pending folder is itself the atomic step: nothing in it is read
+	// before commit moves it, so an entry is written in place.
+	return os.WriteFile(filepath.Join(dir, entryName(d.Source.ID)), s2.Encode(nil, b), 0o644)
 }
 
 // releaseKey is the key of a release built from this run's documents.
@@ -239,8 +237,10 @@ func (c *cache) commit(version string) error {
 			if err := os.Rename(filepath.Join(c.pending, e.Name()), filepath.Join(c.dir, "docs", e.Name())); err != nil {
 				return err
 			}
-			if id, ok := strings.CutSuffix(e.Name(), ".json.zst"); ok {
-				os.Remove(filepath.Join(c.dir, "docs", legacyName(id))) // a version 1 entry, never read again
+			if id, ok := strings.CutSuffix(e.Name(), ".json.s2"); ok {
+				for _, old := range legacyNames(id) { // earlier versions' entries, never read again
+					os.Remove(filepath.Join(c.dir, "docs", old))
+				}
 			}
 		}
 		os.Remove(c.pending)
