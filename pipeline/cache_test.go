@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -167,9 +168,9 @@ func TestIncrementalRuns(t *testing.T) {
 	// link features, is recomputed, not taken as far as link: its
 	// document would be in no link.
 	entry = filepath.Join(out, "cache", "docs", "gen-00003.json.s2")
-	plain, err := s2.Decode(nil, mustRead(t, entry))
-	if err != nil {
-		t.Fatal(err)
+	plain, tail := readEntry(t, entry)
+	if len(tail) == 0 {
+		t.Fatalf("entry %s: no link features after its JSON", entry)
 	}
 	var e map[string]json.RawMessage
 	if err := json.Unmarshal(plain, &e); err != nil || e["link"] == nil {
@@ -178,7 +179,7 @@ func TestIncrementalRuns(t *testing.T) {
 	delete(e, "link")
 	e["up_to"] = json.RawMessage(`"classify"`)
 	plain, _ = json.Marshal(e)
-	os.WriteFile(entry, s2.Encode(nil, plain), 0o644)
+	writeEntry(t, entry, plain, nil)
 	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.4\n\nSame.\n")...), 0o644)
 	if c, _ := runIn(t, src, out, "0.2.4", true); c["cache.stale"] != 1 || c["cache.hit"] != 5 {
 		t.Errorf("entry without link features: counts %v; want it stale and recomputed", c)
@@ -187,6 +188,38 @@ func TestIncrementalRuns(t *testing.T) {
 	copyReleases(t, out, fresh, "0.2.4")
 	runIn(t, src, fresh, "0.2.4", false)
 	sameTree(t, filepath.Join(out, "releases", "0.2.4"), filepath.Join(fresh, "releases", "0.2.4"))
+
+	// An entry whose JSON's length says more than the entry holds is
+	// recomputed.
+	cut := filepath.Join(out, "cache", "docs", "gen-00004.json.s2")
+	js, tail := readEntry(t, cut)
+	z := s2.Encode(nil, append(binary.BigEndian.AppendUint32(nil, uint32(len(js)+len(tail)+1)), append(js, tail...)...))
+	os.WriteFile(cut, z, 0o644)
+	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.5\n\nSame.\n")...), 0o644)
+	if c, _ := runIn(t, src, out, "0.2.5", true); c["cache.stale"] != 1 || c["cache.hit"] != 5 {
+		t.Errorf("entry cut short: counts %v; want it stale and recomputed", c)
+	}
+}
+
+// readEntry returns the JSON of a cache entry and the link features that
+// follow it. An entry is, compressed with S2, its JSON's length (4 bytes,
+// big-endian), the JSON, then the features.
+func readEntry(t *testing.T, path string) (js, tail []byte) {
+	t.Helper()
+	plain, err := s2.Decode(nil, mustRead(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 4 + int(binary.BigEndian.Uint32(plain))
+	return plain[4:n], plain[n:]
+}
+
+func writeEntry(t *testing.T, path string, js, tail []byte) {
+	t.Helper()
+	plain := append(append(binary.BigEndian.AppendUint32(nil, uint32(len(js))), js...), tail...)
+	if err := os.WriteFile(path, s2.Encode(nil, plain), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func sumOf(b []byte) string {
