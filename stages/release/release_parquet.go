@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -250,6 +251,16 @@ func arrowSchema(t schemas.Table) string {
 
 // writeColumn writes column i of rows with definition levels for optional
 // columns and definition and repetition levels for lists.
+// byteArray is s's own bytes as a Parquet value, not a copy (the writer
+// only reads them, and a string's bytes never change): copying every text
+// cell was 0.9 s of a run at N = 1000.
+func byteArray(s string) parquet.ByteArray {
+	if s == "" {
+		return parquet.ByteArray{}
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
 func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int) error {
 	var def, rep []int16
 	present := func(v any) bool {
@@ -273,13 +284,13 @@ func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int
 					def, rep = append(def, 0), append(rep, 0)
 				}
 				for k, s := range items {
-					vals = append(vals, parquet.ByteArray(s))
+					vals = append(vals, byteArray(s))
 					def, rep = append(def, 1), append(rep, int16(min(k, 1)))
 				}
 				continue
 			}
 			if present(row[i]) {
-				vals = append(vals, parquet.ByteArray(row[i].(string)))
+				vals = append(vals, byteArray(row[i].(string)))
 			}
 		}
 		_, err = c.WriteBatch(vals, def, rep)
