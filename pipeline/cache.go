@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -180,11 +181,13 @@ func (c *cache) put(d schemas.Document, upTo string) error {
 	return os.WriteFile(filepath.Join(dir, entryName(d.Source.ID)), b, 0o644)
 }
 
-// An entry's file, S2-compressed, is the length of its JSON (4 bytes,
+// An entry's file is the CRC-32C of its content (4 bytes, big-endian),
+// then the content compressed with S2: the length of its JSON (4 bytes,
 // big-endian), the JSON, then the link stage's prepared features as they
-// are: in the JSON they were a quarter of its bytes as base64, which
-// encoding/json scans byte by byte, and reading entries is most of a
-// rerun's CPU.
+// are. In the JSON the features were a quarter of its bytes as base64,
+// which encoding/json scans byte by byte, and reading entries is most of
+// a rerun's CPU. S2's blocks carry no checksum (zstd's frames did), so
+// the CRC is what makes a damaged entry stale rather than trusted.
 func encodeEntry(e cacheEntry) ([]byte, error) {
 	var prepared []byte
 	if e.Link != nil && e.Link.Prepared != nil {
@@ -198,14 +201,23 @@ func encodeEntry(e cacheEntry) ([]byte, error) {
 	}
 	plain := binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(js)+len(prepared)), uint32(len(js)))
 	plain = append(append(plain, js...), prepared...)
-	return s2.Encode(nil, plain), nil
+	z := s2.Encode(nil, plain)
+	return append(binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(z)), crc32.Checksum(plain, castagnoli)), z...), nil
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func decodeEntry(z []byte) (cacheEntry, error) {
 	var e cacheEntry
-	plain, err := s2.Decode(nil, z)
+	if len(z) < 4 {
+		return e, errors.New("cache entry: cut short")
+	}
+	plain, err := s2.Decode(nil, z[4:])
 	if err != nil {
 		return e, err
+	}
+	if crc32.Checksum(plain, castagnoli) != binary.BigEndian.Uint32(z) {
+		return e, errors.New("cache entry: checksum does not match")
 	}
 	if len(plain) < 4 || uint64(binary.BigEndian.Uint32(plain)) > uint64(len(plain)-4) {
 		return e, errors.New("cache entry: cut short")

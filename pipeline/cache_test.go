@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,26 +190,37 @@ func TestIncrementalRuns(t *testing.T) {
 	runIn(t, src, fresh, "0.2.4", false)
 	sameTree(t, filepath.Join(out, "releases", "0.2.4"), filepath.Join(fresh, "releases", "0.2.4"))
 
-	// An entry whose JSON's length says more than the entry holds is
-	// recomputed.
+	// An entry whose JSON's length says more than the entry holds, and
+	// one whose link features were damaged after its checksum was taken,
+	// are recomputed.
 	cut := filepath.Join(out, "cache", "docs", "gen-00004.json.s2")
 	js, tail := readEntry(t, cut)
-	z := s2.Encode(nil, append(binary.BigEndian.AppendUint32(nil, uint32(len(js)+len(tail)+1)), append(js, tail...)...))
-	os.WriteFile(cut, z, 0o644)
+	writePlain(t, cut, append(binary.BigEndian.AppendUint32(nil, uint32(len(js)+len(tail)+1)), append(js, tail...)...))
+	damaged := filepath.Join(out, "cache", "docs", "gen-00005.json.s2")
+	js, tail = readEntry(t, damaged)
+	plain = append(binary.BigEndian.AppendUint32(nil, uint32(len(js))), append(js, tail...)...)
+	sum := crc32.Checksum(plain, crc32.MakeTable(crc32.Castagnoli))
+	plain[len(plain)-len(tail)/2] ^= 0x55
+	os.WriteFile(damaged, append(binary.BigEndian.AppendUint32(nil, sum), s2.Encode(nil, plain)...), 0o644)
 	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.5\n\nSame.\n")...), 0o644)
-	if c, _ := runIn(t, src, out, "0.2.5", true); c["cache.stale"] != 1 || c["cache.hit"] != 5 {
-		t.Errorf("entry cut short: counts %v; want it stale and recomputed", c)
+	if c, _ := runIn(t, src, out, "0.2.5", true); c["cache.stale"] != 2 || c["cache.hit"] != 4 {
+		t.Errorf("entries cut short and damaged: counts %v; want both stale and recomputed", c)
 	}
 }
 
 // readEntry returns the JSON of a cache entry and the link features that
-// follow it. An entry is, compressed with S2, its JSON's length (4 bytes,
-// big-endian), the JSON, then the features.
+// follow it. An entry is the CRC-32C of its content, then the content
+// compressed with S2: its JSON's length (4 bytes, big-endian), the JSON,
+// then the features.
 func readEntry(t *testing.T, path string) (js, tail []byte) {
 	t.Helper()
-	plain, err := s2.Decode(nil, mustRead(t, path))
+	z := mustRead(t, path)
+	plain, err := s2.Decode(nil, z[4:])
 	if err != nil {
 		t.Fatal(err)
+	}
+	if crc32.Checksum(plain, crc32.MakeTable(crc32.Castagnoli)) != binary.BigEndian.Uint32(z) {
+		t.Fatalf("%s: checksum does not match", path)
 	}
 	n := 4 + int(binary.BigEndian.Uint32(plain))
 	return plain[4:n], plain[n:]
@@ -216,8 +228,14 @@ func readEntry(t *testing.T, path string) (js, tail []byte) {
 
 func writeEntry(t *testing.T, path string, js, tail []byte) {
 	t.Helper()
-	plain := append(append(binary.BigEndian.AppendUint32(nil, uint32(len(js))), js...), tail...)
-	if err := os.WriteFile(path, s2.Encode(nil, plain), 0o644); err != nil {
+	writePlain(t, path, append(append(binary.BigEndian.AppendUint32(nil, uint32(len(js))), js...), tail...))
+}
+
+// writePlain writes an entry's content with its checksum.
+func writePlain(t *testing.T, path string, plain []byte) {
+	t.Helper()
+	z := append(binary.BigEndian.AppendUint32(nil, crc32.Checksum(plain, crc32.MakeTable(crc32.Castagnoli))), s2.Encode(nil, plain)...)
+	if err := os.WriteFile(path, z, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
