@@ -41,8 +41,9 @@ import (
 // the entry was made after. Version 4 compresses with S2 instead: zstd's
 // fastest level was 2.5 s of a 21 s first run at N = 1000, S2 a third of
 // that, for entries 40 % larger (still a fifth of their JSON); the link
-// features follow the JSON as bytes (see encodeEntry).
-const cacheVersion = "policyledger-cache-4"
+// features follow the JSON as bytes (see encodeEntry). Version 5: those
+// bytes are link's own encoding instead of gob's.
+const cacheVersion = "policyledger-cache-5"
 
 var (
 	exeOnce sync.Once

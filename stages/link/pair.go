@@ -1,8 +1,6 @@
 package link
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 	"maps"
 	"math"
@@ -25,7 +23,7 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 // stages, see Encode), it makes a pair cost lookups and sums; the weights
 // that depend on the pair (inverse document frequencies over both
 // documents) are computed for the earlier document's features only, the
-// only ones that are summed. Its fields are exported for encoding only.
+// only ones that are summed.
 type Prepared struct {
 	DocID       string
 	Clauses     []ClauseMeta
@@ -157,24 +155,6 @@ func Prepare(f schemas.DocFeatures) *Prepared {
 		p.MechDF = append(p.MechDF, df[k])
 	}
 	return p
-}
-
-// Encode is the prepared form of a document's features as bytes.
-func Encode(f schemas.DocFeatures) ([]byte, error) {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(Prepare(f)); err != nil {
-		return nil, fmt.Errorf("link: encode the features of %s: %w", f.DocID, err)
-	}
-	return b.Bytes(), nil
-}
-
-// Decode reads what Encode wrote.
-func Decode(b []byte) (*Prepared, error) {
-	var p Prepared
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&p); err != nil {
-		return nil, fmt.Errorf("link: decode prepared features: %w", err)
-	}
-	return &p, nil
 }
 
 func (p *Prepared) mechDF(k string) int {

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -109,8 +112,42 @@ func TestStreamJobs(t *testing.T) {
 	}
 }
 
-// TestDecodeBroken: spooled features that are cut short or not features
-// at all are an error, never an empty document.
+// TestCodec: what Decode reads back is what Prepare made, for documents
+// of every shape (no clauses, clauses without text, repeated features).
+func TestCodec(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	docs := []schemas.DocFeatures{{DocID: "empty"}, {DocID: "bare", Clauses: []schemas.ClauseFeatures{{ID: "bare/p1"}}}}
+	for k := 0; k < 100; k++ {
+		docs = append(docs, randomDoc(rng, fmt.Sprintf("d%d", k), rng.IntN(30)))
+	}
+	repeats := 0
+	for _, d := range docs {
+		b, err := Encode(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", d.DocID, err)
+		}
+		want := Prepare(d)
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%s: decoded differs (-prepared +decoded):\n%s", d.DocID, diff)
+		}
+		for _, w := range slices.Concat(want.Zh.TFW...) {
+			if w > 1 {
+				repeats++
+			}
+		}
+	}
+	if repeats == 0 {
+		t.Fatal("no feature is repeated in a clause: term weights other than 1 are not tested")
+	}
+}
+
+// TestDecodeBroken: spooled features that are cut short, damaged or not
+// features at all are an error or another document, never a panic, and
+// every cut is an error, never an empty document.
 func TestDecodeBroken(t *testing.T) {
 	b, err := Encode(randomDoc(rand.New(rand.NewPCG(7, 8)), "d", 5))
 	if err != nil {
@@ -119,9 +156,21 @@ func TestDecodeBroken(t *testing.T) {
 	if _, err := Decode(b); err != nil {
 		t.Fatalf("a whole encoding does not decode: %v", err)
 	}
-	for _, broken := range [][]byte{b[:len(b)/2], []byte("not features"), nil} {
+	for _, broken := range [][]byte{[]byte("not features"), nil, append(slices.Clone(b), 0)} {
 		if p, err := Decode(broken); err == nil {
-			t.Errorf("Decode(%d bytes) = %+v, no error; want one", len(broken), p)
+			t.Errorf("Decode(%q) = %+v, no error; want one", broken, p)
+		}
+	}
+	for n := range b {
+		if p, err := Decode(b[:n]); err == nil {
+			t.Errorf("Decode(first %d of %d bytes) = %+v, no error; want one", n, len(b), p)
+		}
+	}
+	for i := range b {
+		for _, x := range []byte{0x00, 0x7f, 0x80, 0xff} {
+			damaged := slices.Clone(b)
+			damaged[i] = x
+			Decode(damaged) // must not panic
 		}
 	}
 }
