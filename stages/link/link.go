@@ -158,7 +158,7 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 // bigrams counts the pairs of adjacent Han characters (a run of Han text
 // broken by anything else starts again).
 func bigrams(s string) map[string]int {
-	out := map[string]int{}
+	out := make(map[string]int, len(s)/3) // about one per Han character (3 bytes each): no map growth
 	prev := -1 // byte offset of the Han character before, if any
 	for i, r := range s {
 		// (every Han character is at U+2E80 or above)
@@ -189,7 +189,7 @@ func init() {
 // words counts the content words of English text (lower-cased, three
 // letters or more, a plural s removed, common words left out).
 func words(s string) map[string]int {
-	out := map[string]int{}
+	out := make(map[string]int, len(s)/8) // about one per word: no map growth
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
 		if len(w) < 3 || stopwords[w] {
 			continue

@@ -70,14 +70,16 @@ type Family struct {
 
 func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[string]int) Family {
 	var fam Family
-	index := map[string]int{}
 	entries := 0
+	for _, c := range cs {
+		entries += len(of(c))
+	}
+	index := make(map[string]int, entries) // an upper bound: no map growth
 	for _, c := range cs {
 		m := of(c)
 		if len(m) > 0 {
 			fam.N++
 		}
-		entries += len(m)
 		for k := range m {
 			if _, ok := index[k]; !ok {
 				index[k] = len(fam.Keys)
