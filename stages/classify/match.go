@@ -1,13 +1,15 @@
 package classify
 
 import (
+	"fmt"
 	"regexp"
 	"regexp/syntax"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
+	"github.com/coregx/ahocorasick"
 )
 
 // Matching in one pass. Every unit is matched against dozens of cue
@@ -19,7 +21,7 @@ import (
 
 // literals is a set of strings found in one pass.
 type literals struct {
-	trie    *ahocorasick.Trie
+	trie    *ahocorasick.Automaton
 	words   []string
 	index   map[string]int
 	scratch sync.Pool // []int of len(words), all zero
@@ -38,7 +40,14 @@ func (l *literals) add(w string) int {
 }
 
 func (l *literals) build() {
-	l.trie = ahocorasick.NewTrieBuilder().AddStrings(l.words).Build()
+	if len(l.words) == 0 {
+		return
+	}
+	trie, err := ahocorasick.NewBuilder().AddStrings(l.words).Build()
+	if err != nil {
+		panic(fmt.Sprintf("classify: the literals of the rules make no automaton: %v", err)) // (the words are the rules' own: a program error)
+	}
+	l.trie = trie
 	size := len(l.words)
 	l.scratch.New = func() any { s := make([]int, size); return &s }
 }
@@ -59,16 +68,14 @@ func (l *literals) counts(s string, keep func(s string, at int) bool) []int {
 		clear(next)
 		l.scratch.Put(p)
 	}()
-	l.trie.Walk([]byte(s), func(end, size, pattern int64) bool {
-		at := int(end - size + 1)
-		if at >= next[pattern] {
-			next[pattern] = int(end + 1)
-			if keep == nil || keep(s, at) {
-				n[pattern]++
+	for _, m := range l.trie.FindAllOverlapping(unsafe.Slice(unsafe.StringData(s), len(s))) {
+		if m.Start >= next[m.PatternID] {
+			next[m.PatternID] = m.End
+			if keep == nil || keep(s, m.Start) {
+				n[m.PatternID]++
 			}
 		}
-		return true
-	})
+	}
 	return n
 }
 
