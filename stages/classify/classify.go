@@ -81,7 +81,7 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 		}
 	}
 	seen := map[string]bool{}
-	memo := map[string][]int{}
+	w := newWork()
 	for i := range units {
 		u := &units[i]
 		// The rules and the registry are written in simplified characters:
@@ -94,7 +94,7 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 				m.Text = hanzi.Simplified(u.Text)
 			}
 		}
-		r.label(&m, d.Source.DocumentType, headings[u.ClauseID], memo)
+		r.label(&m, d.Source.DocumentType, headings[u.ClauseID], w)
 		m.Text, m.TextZh = u.Text, u.TextZh
 		mt, mz := m.Text, m.TextZh
 		if d.Script == "Hant" {
@@ -104,8 +104,8 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 			}
 		}
 		*u = m
-		u.MechanismIDs = reg.Find(mt, mz)
-		u.AmountValue, u.AmountCurrency, u.Years, u.Resolutions = r.extract([]string{mt, mz})
+		u.MechanismIDs = reg.find(mt, mz, w)
+		u.AmountValue, u.AmountCurrency, u.Years, u.Resolutions = r.extract([]string{mt, mz}, w)
 		for _, title := range reg.Unknown(mz) {
 			if !seen[title] {
 				seen[title] = true
@@ -126,6 +126,7 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 		beads[s.ClauseID] = append(beads[s.ClauseID], s)
 	}
 	var units []schemas.Commitment
+	var at []int // reused: units are substrings of the clause's text, not of this
 	for _, c := range d.Clauses {
 		if !c.IsText() {
 			continue
@@ -134,7 +135,7 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 		if c.TextEn != "" {
 			lang, text, spans = "en", c.TextEn, segment.En(c.TextEn)
 		}
-		at := runeOffsets(text)
+		at = runeOffsets(at, text)
 		for k, sp := range spans {
 			u := schemas.Commitment{
 				UnitID: fmt.Sprintf("%s/%s%d", c.ID, lang, k+1), DocID: c.DocID, ClauseID: c.ID,
@@ -160,10 +161,10 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 }
 
 // runeOffsets returns the byte offset of each rune of text, and its
-// length after them: a span of runes is then a substring, not a copy
-// through []rune (which was a tenth of classification).
-func runeOffsets(text string) []int {
-	at := make([]int, 0, len(text)+1)
+// length after them, over at: a span of runes is then a substring, not a
+// copy through []rune (which was a tenth of classification).
+func runeOffsets(at []int, text string) []int {
+	at = at[:0]
 	for i := range text {
 		at = append(at, i)
 	}
@@ -175,10 +176,10 @@ func (r *Rules) Label(u *schemas.Commitment, docType string, headings []string) 
 	r.label(u, docType, headings, nil)
 }
 
-// label is Label with a memo of heading keyword counts (see sector).
-func (r *Rules) label(u *schemas.Commitment, docType string, headings []string, memo map[string][]int) {
+// label is Label with a document's work area (nil: none).
+func (r *Rules) label(u *schemas.Commitment, docType string, headings []string, w *work) {
 	u.ClassifierVersion, u.LabelSource = r.Version, "rule"
-	present := r.cueGate.present(u.Text)
+	present := r.cueGate.present(u.Text, w)
 	if id := r.notCommitment(u.Lang, u.Text, present); id != "" {
 		u.RuleIDs, u.Confidence = []string{"commitment:" + id}, 0.8
 		return
@@ -196,12 +197,12 @@ func (r *Rules) label(u *schemas.Commitment, docType string, headings []string, 
 	}
 	actor, actorRule := r.actor(u.Lang, u.Text, m, docType)
 	u.Actor = actor
-	sector, sectorRule := r.sector([]string{u.Text, u.TextZh}, headings, memo)
+	sector, sectorRule := r.sector([]string{u.Text, u.TextZh}, headings, w)
 	u.Sector = sector
 	u.RuleIDs = []string{"commitment:" + m.ID, "modality:" + m.ID, "actor:" + actorRule, "sector:" + sectorRule}
 	u.Confidence = 0.85
 	if u.Lang == "en" && u.TextZh != "" {
-		if zm, ok := r.firstCue("zh", u.TextZh, r.cueGate.present(u.TextZh)); ok {
+		if zm, ok := r.firstCue("zh", u.TextZh, r.cueGate.present(u.TextZh, w)); ok {
 			agree := zm.Modality == m.Modality
 			u.ModalityZh, u.LanguagesAgree = zm.Modality, &agree
 			u.Confidence = 0.65

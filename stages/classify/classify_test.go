@@ -100,11 +100,11 @@ func TestSector(t *testing.T) {
 
 func TestExtract(t *testing.T) {
 	r := rules(t)
-	v, cur, years, res := r.extract([]string{"拨款200万美元，落实第1540号决议（2004年）", "US$2 million under Resolution 1540 in 2004"})
+	v, cur, years, res := r.extract([]string{"拨款200万美元，落实第1540号决议（2004年）", "US$2 million under Resolution 1540 in 2004"}, nil)
 	if v == nil || *v != 2e6 || cur != "USD" || !cmp.Equal(years, []string{"2004"}) || !cmp.Equal(res, []string{"1540"}) {
 		t.Errorf("extract = %v %s %v %v", v, cur, years, res)
 	}
-	v, _, _, _ = r.extract([]string{"US$1.5 billion"})
+	v, _, _, _ = r.extract([]string{"US$1.5 billion"}, nil)
 	if v == nil || *v != 1.5e9 {
 		t.Errorf("US$1.5 billion = %v", v)
 	}

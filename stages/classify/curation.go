@@ -86,7 +86,13 @@ func LoadMechanisms(fsys fs.FS) (*Registry, error) {
 // (English and Chinese names as printed), sorted. Longer names are matched
 // first and take their text out of play, so "China-CELAC Forum" is not also
 // found inside "China-CELAC Forum of Ministers of Agriculture".
-func (g *Registry) Find(en, zh string) []string {
+func (g *Registry) Find(en, zh string) []string { return g.find(en, zh, nil) }
+
+// find is Find with a document's work area (nil: none).
+func (g *Registry) find(en, zh string, w *work) []string {
+	if w == nil {
+		w = &work{}
+	}
 	found := map[string]bool{}
 	for _, t := range []struct {
 		text  string
@@ -98,7 +104,8 @@ func (g *Registry) Find(en, zh string) []string {
 		// a NUL never makes another appear.
 		var present []int
 		if t.lits != nil {
-			present = t.lits.counts(text, nil)
+			w.names = t.lits.countsInto(w.names, text, nil)
+			present = w.names
 		}
 		for _, n := range t.names {
 			if present != nil && present[n.lit] == 0 {

@@ -131,12 +131,17 @@ func deciding(text string, pos int) string {
 // from each other one. The best score wins, ties to the earlier sector; no
 // keyword at all gives "other".
 //
-// memo, when not nil, keeps the keyword counts of headings, which every
-// unit under them repeats.
-func (r *Rules) sector(texts []string, headings []string, memo map[string][]int) (code, rule string) {
+// The work area, when not nil, keeps the keyword counts of headings, which
+// every unit under them repeats.
+func (r *Rules) sector(texts []string, headings []string, w *work) (code, rule string) {
+	if w == nil {
+		w = &work{}
+	}
+	memo := w.memo
 	lower := strings.ToLower(strings.Join(texts, "\n"))
 	joined := strings.Join(texts, "\n")
-	zh, en := r.sectorZh.counts(joined, nil), r.sectorEn.counts(lower, wordStart)
+	w.zh, w.en = r.sectorZh.countsInto(w.zh, joined, nil), r.sectorEn.countsInto(w.en, lower, wordStart)
+	zh, en := w.zh, w.en
 	inHeading := make([][]int, len(headings))
 	for i, h := range headings {
 		c, ok := memo[h]
@@ -180,13 +185,13 @@ func (r *Rules) sector(texts []string, headings []string, memo map[string][]int)
 }
 
 // extract finds money amounts, years and resolution numbers.
-func (r *Rules) extract(texts []string) (value *float64, currency string, years, resolutions []string) {
+func (r *Rules) extract(texts []string, w *work) (value *float64, currency string, years, resolutions []string) {
 	seenY, seenR := map[string]bool{}, map[string]bool{}
 	for _, t := range texts {
 		if !strings.ContainsAny(t, "0123456789") {
 			continue // every amount, year and resolution has a digit
 		}
-		present := r.cueGate.present(t)
+		present := r.cueGate.present(t, w)
 		for _, m := range r.money {
 			if value != nil {
 				break

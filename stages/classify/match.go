@@ -56,7 +56,14 @@ func (l *literals) build() {
 // counted as strings.Count would and kept only when keep accepts its
 // start (nil keeps all).
 func (l *literals) counts(s string, keep func(s string, at int) bool) []int {
-	n := make([]int, len(l.words))
+	return l.countsInto(nil, s, keep)
+}
+
+// countsInto is counts written over dst, which it returns (grown when too
+// short): a unit's counts are read before the next unit's are made, and
+// fresh slices of them were a thirteenth of what a run allocated.
+func (l *literals) countsInto(dst []int, s string, keep func(s string, at int) bool) []int {
+	n := reuse(dst, len(l.words))
 	if l.trie == nil || len(l.words) == 0 {
 		return n
 	}
@@ -111,13 +118,40 @@ func (g *gate) add(re *regexp.Regexp) {
 	g.needs[re] = ids
 }
 
-// present lists, per literal id, whether it occurs in s.
-func (g *gate) present(s string) []bool {
-	out := make([]bool, len(g.lits.words))
-	for i, n := range g.lits.counts(s, nil) {
-		out[i] = n > 0
+// present lists, per literal id, whether it occurs in s. With a work
+// area, the list is its own and valid until the next call with it.
+func (g *gate) present(s string, w *work) []bool {
+	if w == nil {
+		w = &work{}
 	}
-	return out
+	w.gate = g.lits.countsInto(w.gate, s, nil)
+	w.present = reuse(w.present, len(w.gate))
+	for i, n := range w.gate {
+		w.present[i] = n > 0
+	}
+	return w.present
+}
+
+// work is the memory one document's classification reuses from unit to
+// unit; nil where a caller labels one unit.
+type work struct {
+	memo    map[string][]int // keyword counts of headings (see sector)
+	gate    []int            // literal counts for the cue gate
+	present []bool           // gate.present's answer
+	zh, en  []int            // sector keyword counts
+	names   []int            // mechanism name counts (see Registry.Find)
+}
+
+func newWork() *work { return &work{memo: map[string][]int{}} }
+
+// reuse returns s as n zero elements, made anew only when s is too short.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // may reports whether re can match a text whose literals are present.
