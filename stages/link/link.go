@@ -158,7 +158,8 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 // bigrams counts the pairs of adjacent Han characters (a run of Han text
 // broken by anything else starts again).
 func bigrams(s string) map[string]int {
-	out := make(map[string]int, len(s)/3) // about one per Han character (3 bytes each): no map growth
+	// about one bigram per Han character (3 bytes each): the map never grows
+	out := make(map[string]int, len(s)/3)
 	prev := -1 // byte offset of the Han character before, if any
 	for i, r := range s {
 		// (every Han character is at U+2E80 or above)
