@@ -92,13 +92,16 @@ func wordStart(s string, at int) bool {
 	return at == 0 || !unicode.IsLetter(r)
 }
 
-// gate runs a pattern only when a literal it cannot match without occurs.
+// gate runs a pattern only when literals it cannot match without occur:
+// for each part of it that every match contains, one of that part's
+// literals (a pattern "\bwill be (continued|held)\b" needs "will be " and
+// one of "continued", "held").
 type gate struct {
 	lits  *literals
-	needs map[*regexp.Regexp][]int // nil: always run
+	needs map[*regexp.Regexp][][]int // nil: always run
 }
 
-func newGate() *gate { return &gate{lits: newLiterals(), needs: map[*regexp.Regexp][]int{}} }
+func newGate() *gate { return &gate{lits: newLiterals(), needs: map[*regexp.Regexp][][]int{}} }
 
 // add registers a compiled pattern with its source.
 func (g *gate) add(re *regexp.Regexp) {
@@ -106,16 +109,15 @@ func (g *gate) add(re *regexp.Regexp) {
 	if err != nil {
 		return
 	}
-	ws := necessary(parsed)
-	if len(ws) == 0 {
-		g.needs[re] = nil
-		return
+	var needs [][]int
+	for _, ws := range required(parsed) {
+		ids := make([]int, len(ws))
+		for i, w := range ws {
+			ids[i] = g.lits.add(w)
+		}
+		needs = append(needs, ids)
 	}
-	ids := make([]int, len(ws))
-	for i, w := range ws {
-		ids[i] = g.lits.add(w)
-	}
-	g.needs[re] = ids
+	g.needs[re] = needs
 }
 
 // present lists, per literal id, whether it occurs in s. With a work
@@ -156,16 +158,44 @@ func reuse[T any](s []T, n int) []T {
 
 // may reports whether re can match a text whose literals are present.
 func (g *gate) may(re *regexp.Regexp, present []bool) bool {
-	ids, known := g.needs[re]
-	if !known || ids == nil || present == nil {
+	needs, known := g.needs[re]
+	if !known || present == nil {
 		return true
 	}
-	for _, id := range ids {
-		if present[id] {
-			return true
+next:
+	for _, ids := range needs {
+		for _, id := range ids {
+			if present[id] {
+				continue next
+			}
 		}
+		return false
 	}
-	return false
+	return true
+}
+
+// required returns sets of strings such that every match of re contains
+// one string of each set; nil when it cannot tell.
+func required(re *syntax.Regexp) [][]string {
+	switch re.Op {
+	case syntax.OpConcat:
+		var all [][]string
+		for _, s := range re.Sub {
+			all = append(all, required(s)...)
+		}
+		return all
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+		return nil
+	}
+	if ws := necessary(re); ws != nil {
+		return [][]string{ws}
+	}
+	return nil
 }
 
 // necessary returns strings one of which every match of re contains, or

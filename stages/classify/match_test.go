@@ -2,6 +2,8 @@ package classify
 
 import (
 	"os"
+	"reflect"
+	"regexp/syntax"
 	"strings"
 	"testing"
 )
@@ -75,5 +77,30 @@ func TestGateNeverSkipsAMatch(t *testing.T) {
 	}
 	if skipped == 0 {
 		t.Error("the gate skipped nothing: it does no work")
+	}
+}
+
+// TestRequired: a pattern's gate asks for a literal of every part that
+// every match contains, not only of one.
+func TestRequired(t *testing.T) {
+	for _, tc := range []struct {
+		name, pattern string
+		want          [][]string
+	}{
+		{"concat", `\bwill (?:continue to )?be (?:continued|convened|held)\b`, [][]string{{"will "}, {"be "}, {"tinued", "vened", "held"}}}, // (the parser factors "con" out of the first two)
+		{"alternation", `(?:我们|双方)(?P<cue>将)`, [][]string{{"我们", "双方"}, {"将"}}},
+		{"optional", `(?:根据)?加强`, [][]string{{"加强"}}},
+		{"case-insensitive", `(?i)\bboth sides\b`, nil},
+		{"repeat", `(?:合作){2,}`, [][]string{{"合作"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			re, err := syntax.Parse(tc.pattern, syntax.Perl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := required(re); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("required(%q) = %q; want %q", tc.pattern, got, tc.want)
+			}
+		})
 	}
 }
