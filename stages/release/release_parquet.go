@@ -77,6 +77,7 @@ type parquetWriter struct {
 	rows  [][]any
 	bytes int
 	seen  int
+	buf   columnBuffers
 }
 
 // NewParquet starts a Parquet file of t on w.
@@ -128,7 +129,7 @@ func (p *parquetWriter) flush() error {
 	for i, f := range p.t.Fields {
 		cw, err := rgw.NextColumn()
 		if err == nil {
-			err = writeColumn(cw, f, p.rows, i)
+			err = writeColumn(cw, f, p.rows, i, &p.buf)
 		}
 		if err == nil {
 			err = cw.Close()
@@ -154,7 +155,7 @@ func (p *parquetWriter) Close() error {
 		for i, f := range p.t.Fields {
 			cw, cerr := rgw.NextColumn()
 			if cerr == nil {
-				cerr = writeColumn(cw, f, nil, i)
+				cerr = writeColumn(cw, f, nil, i, &p.buf)
 			}
 			if cerr == nil {
 				cerr = cw.Close()
@@ -249,8 +250,6 @@ func arrowSchema(t schemas.Table) string {
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
-// writeColumn writes column i of rows with definition levels for optional
-// columns and definition and repetition levels for lists.
 // byteArray is s's own bytes as a Parquet value, not a copy (the writer
 // only reads them, and a string's bytes never change): copying every text
 // cell was 0.9 s of a run at N = 1000.
@@ -261,8 +260,28 @@ func byteArray(s string) parquet.ByteArray {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
-func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int) error {
-	var def, rep []int16
+// columnBuffers are the values and levels of one column, kept by a writer
+// from column to column: made anew for every column of every row group,
+// they were a twelfth of what a run allocated.
+type columnBuffers struct {
+	def, rep []int16
+	bytes    []parquet.ByteArray
+	i64      []int64
+	i32      []int32
+	f64      []float64
+	bools    []bool
+}
+
+// writeColumn writes column i of rows with definition levels for optional
+// columns and definition and repetition levels for lists. The buffers, when
+// not nil, are reused; the column writer is done with them when it is
+// closed.
+func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int, b *columnBuffers) error {
+	if b == nil {
+		b = &columnBuffers{}
+	}
+	def, rep := b.def[:0], b.rep[:0]
+	defer func() { b.def, b.rep = def[:0], rep[:0] }()
 	present := func(v any) bool {
 		if f.Nullable {
 			if v == nil {
@@ -276,7 +295,8 @@ func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int
 	var err error
 	switch c := cw.(type) {
 	case *file.ByteArrayColumnChunkWriter:
-		var vals []parquet.ByteArray
+		vals := b.bytes[:0]
+		defer func() { b.bytes = vals[:0] }()
 		for _, row := range rows {
 			if f.Kind == schemas.StringList {
 				items := row[i].([]string)
@@ -293,9 +313,10 @@ func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int
 				vals = append(vals, byteArray(row[i].(string)))
 			}
 		}
-		_, err = c.WriteBatch(vals, def, rep)
+		_, err = c.WriteBatch(vals, orNil(def), orNil(rep))
 	case *file.Int64ColumnChunkWriter:
-		var vals []int64
+		vals := b.i64[:0]
+		defer func() { b.i64 = vals[:0] }()
 		for _, row := range rows {
 			if !present(row[i]) {
 				continue
@@ -310,9 +331,10 @@ func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int
 			}
 			vals = append(vals, row[i].(int64))
 		}
-		_, err = c.WriteBatch(vals, def, nil)
+		_, err = c.WriteBatch(vals, orNil(def), nil)
 	case *file.Int32ColumnChunkWriter:
-		var vals []int32
+		vals := b.i32[:0]
+		defer func() { b.i32 = vals[:0] }()
 		for _, row := range rows {
 			if present(row[i]) {
 				d, perr := time.Parse(time.DateOnly, row[i].(string))
@@ -322,25 +344,36 @@ func writeColumn(cw file.ColumnChunkWriter, f schemas.Field, rows [][]any, i int
 				vals = append(vals, int32(arrow.Date32FromTime(d)))
 			}
 		}
-		_, err = c.WriteBatch(vals, def, nil)
+		_, err = c.WriteBatch(vals, orNil(def), nil)
 	case *file.Float64ColumnChunkWriter:
-		var vals []float64
+		vals := b.f64[:0]
+		defer func() { b.f64 = vals[:0] }()
 		for _, row := range rows {
 			if present(row[i]) {
 				vals = append(vals, row[i].(float64))
 			}
 		}
-		_, err = c.WriteBatch(vals, def, nil)
+		_, err = c.WriteBatch(vals, orNil(def), nil)
 	case *file.BooleanColumnChunkWriter:
-		var vals []bool
+		vals := b.bools[:0]
+		defer func() { b.bools = vals[:0] }()
 		for _, row := range rows {
 			if present(row[i]) {
 				vals = append(vals, row[i].(bool))
 			}
 		}
-		_, err = c.WriteBatch(vals, def, nil)
+		_, err = c.WriteBatch(vals, orNil(def), nil)
 	default:
 		return fmt.Errorf("no column writer for kind %s", f.Kind.Name())
 	}
 	return err
+}
+
+// orNil is levels, or nil when there are none: the column writer reads an
+// empty slice as levels given (and wrong), nil as levels not needed.
+func orNil(levels []int16) []int16 {
+	if len(levels) == 0 {
+		return nil
+	}
+	return levels
 }
