@@ -200,11 +200,26 @@ func encodeEntry(e cacheEntry) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain := binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(js)+len(prepared)), uint32(len(js)))
+	p := plainBuffers.Get().(*[]byte)
+	defer plainBuffers.Put(p)
+	plain := binary.BigEndian.AppendUint32((*p)[:0], uint32(len(js)))
 	plain = append(append(plain, js...), prepared...)
-	z := s2.Encode(nil, plain)
-	return append(binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(z)), crc32.Checksum(plain, castagnoli)), z...), nil
+	*p = plain
+	max := s2.MaxEncodedLen(len(plain))
+	if max < 0 {
+		return nil, errors.New("cache entry: too large")
+	}
+	// The compressed content is written after room for its checksum, not
+	// copied behind it.
+	out := make([]byte, 4+max)
+	z := s2.Encode(out[4:], plain)
+	binary.BigEndian.PutUint32(out, crc32.Checksum(plain, castagnoli))
+	return out[:4+len(z)], nil
 }
+
+// plainBuffers hold an entry's content before compression, reused by the
+// workers from entry to entry.
+var plainBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
