@@ -191,17 +191,65 @@ func init() {
 // letters or more, a plural s removed, common words left out).
 func words(s string) map[string]int {
 	out := make(map[string]int, len(s)/8) // about one per word: no map growth
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if len(w) < 3 || stopwords[w] {
-			continue
+	if !ascii(s) {
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			countWord(out, w)
 		}
-		if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
-			w = w[:len(w)-1]
+		return out
+	}
+	// ASCII text (most English) is split and lower-cased in place: the
+	// same words, without a lower-cased copy of the text and a slice of
+	// its fields.
+	var low [64]byte
+	for i := 0; i < len(s); {
+		for i < len(s) && !asciiLetter(s[i]) {
+			i++
 		}
-		out[w]++
+		j, upper := i, false
+		for j < len(s) && asciiLetter(s[j]) {
+			upper = upper || s[j] <= 'Z'
+			j++
+		}
+		switch w := s[i:j]; {
+		case w == "":
+		case !upper:
+			countWord(out, w)
+		case len(w) <= len(low):
+			b := low[:len(w)]
+			for k := range len(w) {
+				b[k] = w[k] | 0x20
+			}
+			countWord(out, string(b))
+		default:
+			countWord(out, strings.ToLower(w))
+		}
+		i = j
 	}
 	return out
 }
+
+// countWord counts w, lower-cased, in out unless it is short or common,
+// without a plural s.
+func countWord(out map[string]int, w string) {
+	if len(w) < 3 || stopwords[w] {
+		return
+	}
+	if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		w = w[:len(w)-1]
+	}
+	out[w]++
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // distinctiveAnchors keeps the anchors that name something: glossary terms,
 // Latin tokens, and numbers of three digits or more (resolution numbers,

@@ -2,9 +2,11 @@ package link
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -164,4 +166,47 @@ func TestBigrams(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("bigrams = %v; want %v", got, want)
 	}
+}
+
+// referenceWords is words as first written: lower-case the text, split it
+// at every non-letter.
+func referenceWords(s string) map[string]int {
+	out := map[string]int{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) < 3 || stopwords[w] {
+			continue
+		}
+		if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			w = w[:len(w)-1]
+		}
+		out[w]++
+	}
+	return out
+}
+
+// TestWordsIsReference: the in-place splitting of ASCII text counts the
+// same words as the reference, on the English of the policy paper and on
+// edge cases (capitals, long words, digits, plurals, non-ASCII).
+func TestWordsIsReference(t *testing.T) {
+	b, err := os.ReadFile("../../sources/snapshots/lac-policy-2025.zh-en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := strings.Split(string(b), "\n")
+	texts = append(texts, "", "a", "THE Belt-and-Road Initiative's PROGRAMS", "COVID-19 vaccines, 2025s",
+		strings.Repeat("Pneumonoultramicroscopicsilicovolcanoconiosis", 3)+" ok", "São Paulo and İstanbul", "ZZZ zz Zzz", "[]{}@`")
+	for _, s := range texts {
+		if got, want := words(s), referenceWords(s); !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+			t.Fatalf("words(%.60q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
+func FuzzWords(f *testing.F) {
+	f.Add("The Two Sides will CONTINUE programs")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := words(s), referenceWords(s); !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+			t.Fatalf("words(%q) = %v; want %v", s, got, want)
+		}
+	})
 }
