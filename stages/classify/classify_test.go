@@ -210,3 +210,21 @@ func TestRegistryErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckKeywords: the shipped keywords pass; an empty keyword or one
+// with a line break is refused with the sector named.
+func TestCheckKeywords(t *testing.T) {
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkKeywords(r.Sectors); err != nil {
+		t.Fatalf("checkKeywords(shipped) = %v; want nil", err)
+	}
+	for _, bad := range [][]string{{""}, {"  "}, {"农业\n合作"}} {
+		err := checkKeywords([]schemas.Sector{{Code: "agriculture", KeywordsZh: bad}})
+		if err == nil || !strings.Contains(err.Error(), "sector agriculture") {
+			t.Errorf("checkKeywords(%q) = %v; want an error naming the sector", bad, err)
+		}
+	}
+}

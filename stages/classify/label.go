@@ -138,9 +138,13 @@ func (r *Rules) sector(texts []string, headings []string, w *work) (code, rule s
 		w = &work{}
 	}
 	memo := w.memo
-	lower := strings.ToLower(strings.Join(texts, "\n"))
-	joined := strings.Join(texts, "\n")
-	w.zh, w.en = r.sectorZh.countsInto(w.zh, joined, nil), r.sectorEn.countsInto(w.en, lower, wordStart)
+	// Counted text by text: no keyword holds a line break, so none spans
+	// two texts, and a text's start is a word's start.
+	w.zh, w.en = reuse(w.zh, len(r.sectorZh.words)), reuse(w.en, len(r.sectorEn.words))
+	for _, t := range texts {
+		r.sectorZh.addCounts(w.zh, t, nil)
+		r.sectorEn.addCounts(w.en, strings.ToLower(t), wordStart)
+	}
 	zh, en := w.zh, w.en
 	inHeading := make([][]int, len(headings))
 	for i, h := range headings {

@@ -64,8 +64,14 @@ func (l *literals) counts(s string, keep func(s string, at int) bool) []int {
 // fresh slices of them were a thirteenth of what a run allocated.
 func (l *literals) countsInto(dst []int, s string, keep func(s string, at int) bool) []int {
 	n := reuse(dst, len(l.words))
+	l.addCounts(n, s, keep)
+	return n
+}
+
+// addCounts adds s's counts to n, which has an element per word.
+func (l *literals) addCounts(n []int, s string, keep func(s string, at int) bool) {
 	if l.trie == nil || len(l.words) == 0 {
-		return n
+		return
 	}
 	// where the next occurrence of each word may start (reused: this was a
 	// visible share of a run as fresh allocations)
@@ -83,7 +89,6 @@ func (l *literals) countsInto(dst []int, s string, keep func(s string, at int) b
 			}
 		}
 	}
-	return n
 }
 
 // wordStart reports whether s[at:] starts a word.

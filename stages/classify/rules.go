@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -167,6 +168,9 @@ func LoadRules() (*Rules, error) {
 	for _, p := range lx.Extract.Resolutions {
 		r.resolutions = append(r.resolutions, compile("resolutions", p))
 	}
+	if err := checkKeywords(sectors); err != nil {
+		return nil, err
+	}
 	r.sectorZh, r.sectorEn = newLiterals(), newLiterals()
 	for _, s := range sectors {
 		k := sectorKeys{code: s.Code, zh: s.KeywordsZh}
@@ -230,4 +234,17 @@ func (r *Rules) hasSector(code string) bool {
 		}
 	}
 	return false
+}
+
+// checkKeywords refuses an empty keyword, which would match everywhere, and
+// one with a line break, which sector's counting text by text would miss.
+func checkKeywords(sectors []schemas.Sector) error {
+	for _, s := range sectors {
+		for _, w := range slices.Concat(s.KeywordsZh, s.KeywordsEn) {
+			if strings.TrimSpace(w) == "" || strings.Contains(w, "\n") {
+				return fmt.Errorf("classify: rules/sectors.yaml sector %s: keyword %q is empty or holds a line break: write it on one line", s.Code, w)
+			}
+		}
+	}
+	return nil
 }
