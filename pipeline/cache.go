@@ -42,8 +42,9 @@ import (
 // fastest level was 2.5 s of a 21 s first run at N = 1000, S2 a third of
 // that, for entries 40 % larger (still a fifth of their JSON); the link
 // features follow the JSON as bytes (see encodeEntry). Version 5: those
-// bytes are link's own encoding instead of gob's.
-const cacheVersion = "policyledger-cache-5"
+// bytes are link's own encoding instead of gob's. Version 6: that
+// encoding's second version (bigram keys as numbers).
+const cacheVersion = "policyledger-cache-6"
 
 var (
 	exeOnce sync.Once

@@ -16,12 +16,22 @@ type DocFeatures struct {
 // ClauseFeatures are one text clause's features for linking.
 type ClauseFeatures struct {
 	ID      string
-	Zh      map[string]int // character bigrams of the simplified Chinese
+	Zh      Bigrams        // character bigrams of the simplified Chinese
 	En      map[string]int // content words of the English
 	Anchors []string       // numbers, Latin tokens, glossary terms (one key space for both languages)
 	Mech    []string       // mechanism ids its units name
 	Sectors []string       // sectors of its commitments
 	Modal   []string       // modalities of its commitments
+}
+
+// Bigrams are a text's pairs of adjacent characters with their counts, in
+// key order. A key is the pair's two characters packed as first<<21 |
+// second (a character has at most 21 bits), which orders keys as the
+// two-character strings are ordered; numbers are cheaper to count, sort
+// and compare than strings.
+type Bigrams struct {
+	Keys   []uint64
+	Counts []int
 }
 
 // Link is one clause of a later document continuing a clause of an

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -18,7 +19,7 @@ import (
 // the masks from the sets, a term weight from its count (1 + ln n is
 // recomputed, so the weights are the same bits). It replaces encoding/gob,
 // whose reflection was a fifth of the link work of a run.
-const codecMagic = "PLLF\x01"
+const codecMagic = "PLLF\x02" // version 2: bigram keys as numbers
 
 // Encode is the prepared form of a document's features as bytes.
 func Encode(f schemas.DocFeatures) ([]byte, error) {
@@ -43,23 +44,13 @@ func (p *Prepared) appendTo(b []byte) ([]byte, error) {
 			b = appendStrings(b, set)
 		}
 	}
-	for _, fam := range []*Family{&p.Zh, &p.En, &p.Anc} {
-		if len(fam.IDs) != len(p.Clauses) {
-			return nil, fmt.Errorf("link: encode the features of %s: a family has %d clauses, the document %d", p.DocID, len(fam.IDs), len(p.Clauses))
-		}
-		b = appendStrings(b, fam.Keys)
-		for j, ids := range fam.IDs {
-			b = binary.AppendUvarint(b, uint64(len(ids)))
-			prev := int32(-1)
-			for k, id := range ids {
-				b = binary.AppendUvarint(b, uint64(id-prev-1))
-				prev = id
-				n := int(math.Round(math.Exp(fam.TFW[j][k] - 1)))
-				if termWeight(n) != fam.TFW[j][k] {
-					return nil, fmt.Errorf("link: encode the features of %s: weight %v is no term weight", p.DocID, fam.TFW[j][k])
-				}
-				b = binary.AppendUvarint(b, uint64(n))
-			}
+	var err error
+	if b, err = appendFamily(b, p, &p.Zh, appendKeys); err != nil {
+		return nil, err
+	}
+	for _, fam := range []*Family[string]{&p.En, &p.Anc} {
+		if b, err = appendFamily(b, p, fam, appendStrings); err != nil {
+			return nil, err
 		}
 	}
 	b = appendStrings(b, p.MechKeys)
@@ -67,6 +58,44 @@ func (p *Prepared) appendTo(b []byte) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	return b, nil
+}
+
+// appendFamily appends fam's keys, as keys writes them, then each clause's
+// features: their number, then for each its id's distance from the one
+// before and its count.
+func appendFamily[K cmp.Ordered](b []byte, p *Prepared, fam *Family[K], keys func([]byte, []K) []byte) ([]byte, error) {
+	if len(fam.IDs) != len(p.Clauses) {
+		return nil, fmt.Errorf("link: encode the features of %s: a family has %d clauses, the document %d", p.DocID, len(fam.IDs), len(p.Clauses))
+	}
+	b = keys(b, fam.Keys)
+	for j, ids := range fam.IDs {
+		b = binary.AppendUvarint(b, uint64(len(ids)))
+		prev := int32(-1)
+		for k, id := range ids {
+			b = binary.AppendUvarint(b, uint64(id-prev-1))
+			prev = id
+			n := int(math.Round(math.Exp(fam.TFW[j][k] - 1)))
+			if termWeight(n) != fam.TFW[j][k] {
+				return nil, fmt.Errorf("link: encode the features of %s: weight %v is no term weight", p.DocID, fam.TFW[j][k])
+			}
+			b = binary.AppendUvarint(b, uint64(n))
+		}
+	}
+	return b, nil
+}
+
+// appendKeys appends sorted, distinct bigram keys: their number, the first,
+// then each one's distance from the one before, less one.
+func appendKeys(b []byte, keys []uint64) []byte {
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for i, k := range keys {
+		if i == 0 {
+			b = binary.AppendUvarint(b, k)
+		} else {
+			b = binary.AppendUvarint(b, k-keys[i-1]-1)
+		}
+	}
+	return b
 }
 
 func appendString(b []byte, s string) []byte {
@@ -100,9 +129,9 @@ func Decode(b []byte) (*Prepared, error) {
 		c.Mech, c.Anchors, c.Sectors, c.Modal = r.set(), r.set(), r.set(), r.set()
 		c.MechMask, c.AnchorMask, c.SectorMask = mask(c.Mech), mask(c.Anchors), mask(c.Sectors)
 	}
-	for _, fam := range []*Family{&p.Zh, &p.En, &p.Anc} {
-		r.family(fam, n)
-	}
+	readFamily(r, &p.Zh, n, r.keys)
+	readFamily(r, &p.En, n, r.set)
+	readFamily(r, &p.Anc, n, r.set)
 	p.MechKeys = r.set()
 	for range p.MechKeys {
 		p.MechDF = append(p.MechDF, r.int())
@@ -211,10 +240,32 @@ func (r *reader) set() []string {
 	return xs
 }
 
-// family reads one family of n clauses and derives what newFamily does
-// besides: the clause count, document frequencies and postings.
-func (r *reader) family(fam *Family, n int) {
-	fam.Keys = r.set()
+// keys reads what appendKeys wrote.
+func (r *reader) keys() []uint64 {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	keys := make([]uint64, n)
+	for i := range keys {
+		d := r.uvarint()
+		if i == 0 {
+			keys[i] = d
+			continue
+		}
+		keys[i] = keys[i-1] + d + 1
+		if keys[i] <= keys[i-1] && r.err == nil {
+			r.fail("bigram keys out of order")
+		}
+	}
+	return keys
+}
+
+// readFamily reads one family of n clauses, its keys with keys, and
+// derives what newFamily does besides: the clause count, document
+// frequencies and postings.
+func readFamily[K cmp.Ordered](r *reader, fam *Family[K], n int, keys func() []K) {
+	fam.Keys = keys()
 	fam.IDs, fam.TFW = make([][]int32, n), make([][]float64, n)
 	var ids []int32
 	var tfw []float64

@@ -12,6 +12,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -157,22 +158,34 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 
 // bigrams counts the pairs of adjacent Han characters (a run of Han text
 // broken by anything else starts again).
-func bigrams(s string) map[string]int {
-	// about one bigram per Han character (3 bytes each): the map never grows
-	out := make(map[string]int, len(s)/3)
-	prev := -1 // byte offset of the Han character before, if any
-	for i, r := range s {
+func bigrams(s string) schemas.Bigrams {
+	keys := make([]uint64, 0, len(s)/3) // at most one per Han character (3 bytes or more each)
+	prev := rune(-1) // the Han character before, if any
+	for _, r := range s {
 		// (every Han character is at U+2E80 or above)
 		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
 			if prev >= 0 {
-				out[s[prev:i+utf8.RuneLen(r)]]++ // the two characters, as they are in s
+				keys = append(keys, uint64(prev)<<21|uint64(r))
 			}
-			prev = i
+			prev = r
 		} else {
 			prev = -1
 		}
 	}
-	return out
+	if len(keys) == 0 {
+		return schemas.Bigrams{}
+	}
+	slices.Sort(keys)
+	counts := make([]int, 0, len(keys))
+	out := keys[:0]
+	for i, k := range keys {
+		if i > 0 && k == out[len(out)-1] {
+			counts[len(counts)-1]++
+			continue
+		}
+		out, counts = append(out, k), append(counts, 1)
+	}
+	return schemas.Bigrams{Keys: slices.Clip(out), Counts: counts}
 }
 
 var stopwords = map[string]bool{}

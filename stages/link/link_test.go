@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -148,7 +149,7 @@ func TestFeaturesOfUnorderedDocument(t *testing.T) {
 		t.Fatalf("features of an undated document without a sequence = %+v; want its head only", f)
 	}
 	d.Source.Sequence = intp(1)
-	if g := Features(d, nil, rules(t)); len(g.Clauses) != 1 || len(g.Clauses[0].Zh) == 0 || len(g.Clauses[0].En) == 0 {
+	if g := Features(d, nil, rules(t)); len(g.Clauses) != 1 || len(g.Clauses[0].Zh.Keys) == 0 || len(g.Clauses[0].En) == 0 {
 		t.Fatalf("features with a sequence = %+v; want the clause's bigrams and words", g)
 	}
 	feats := []schemas.DocFeatures{f, doc("dated", "2025-01-01", nil, zh("dated/p1", "继续办好中拉科技创新论坛。"))}
@@ -161,10 +162,17 @@ func TestFeaturesOfUnorderedDocument(t *testing.T) {
 // TestBigrams: pairs of adjacent Han characters, counted; anything else
 // breaks a run.
 func TestBigrams(t *testing.T) {
-	got := bigrams("中拉论坛2025年中拉𠀀论坛，a中")
+	b := bigrams("中拉论坛2025年中拉𠀀论坛，a中")
+	got := refBigrams(b)
 	want := map[string]int{"中拉": 2, "拉论": 1, "论坛": 2, "年中": 1, "拉𠀀": 1, "𠀀论": 1}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("bigrams = %v; want %v", got, want)
+	}
+	if !slices.IsSorted(b.Keys) || len(b.Keys) != len(b.Counts) {
+		t.Errorf("bigrams = %v: want keys in order, a count each", b)
+	}
+	if got := bigrams("no Han here"); got.Keys != nil || got.Counts != nil {
+		t.Errorf("bigrams(no Han) = %v; want none", got)
 	}
 }
 
@@ -209,4 +217,30 @@ func FuzzWords(f *testing.F) {
 			t.Fatalf("words(%q) = %v; want %v", s, got, want)
 		}
 	})
+}
+
+// TestBigramKeysSortAsStrings: packed keys order bigrams as their strings
+// are ordered, across the BMP and the supplementary planes, so that sums
+// over features in key order are the same as with string keys.
+func TestBigramKeysSortAsStrings(t *testing.T) {
+	chars := []rune("〇一丁中拉论坛㐀䶵豈龥𠀀𪛖𫝀丽𰀀")
+	var text strings.Builder
+	for _, a := range chars {
+		for _, b := range chars {
+			text.WriteRune(a)
+			text.WriteRune(b)
+			text.WriteString("，")
+		}
+	}
+	bg := bigrams(text.String())
+	if len(bg.Keys) != len(chars)*len(chars) {
+		t.Fatalf("bigrams = %d keys; want %d", len(bg.Keys), len(chars)*len(chars))
+	}
+	var strs []string
+	for _, k := range bg.Keys { // in key order
+		strs = append(strs, string([]rune{rune(k >> 21), rune(k & (1<<21 - 1))}))
+	}
+	if !slices.IsSorted(strs) {
+		t.Errorf("bigrams in key order are not in string order: %q", strs)
+	}
 }

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -25,9 +26,10 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 // documents) are computed for the earlier document's features only, the
 // only ones that are summed.
 type Prepared struct {
-	DocID       string
-	Clauses     []ClauseMeta
-	Zh, En, Anc Family
+	DocID   string
+	Clauses []ClauseMeta
+	Zh      Family[uint64] // character bigrams
+	En, Anc Family[string] // English words, anchors
 	MechKeys    []string // every mechanism, sorted
 	MechDF      []int    // clauses naming each
 }
@@ -56,10 +58,11 @@ func mask(xs []string) uint64 {
 	return m
 }
 
-// Family is one kind of feature of a document's clauses.
-type Family struct {
+// Family is one kind of feature of a document's clauses, with keys of
+// type K (packed bigrams, words, anchors).
+type Family[K cmp.Ordered] struct {
 	N    int       // clauses with a feature of this kind
-	Keys []string  // every feature, sorted
+	Keys []K       // every feature, sorted
 	DF   []int     // clauses holding each feature
 	Post [][]int32 // the clauses holding each feature, in order
 	// per clause: its features (positions in Keys, so in key order) and
@@ -68,51 +71,60 @@ type Family struct {
 	TFW [][]float64
 }
 
-func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[string]int) Family {
-	var fam Family
-	entries := 0
-	for _, c := range cs {
-		entries += len(of(c))
+// vec is one clause's features of a family, in key order, with their
+// counts.
+type vec[K cmp.Ordered] struct {
+	keys   []K
+	counts []int
+}
+
+// vecOf is the features counted in m as a vec.
+func vecOf(m map[string]int) vec[string] {
+	if len(m) == 0 {
+		return vec[string]{}
 	}
-	index := make(map[string]int, entries) // an upper bound: no map growth
-	for _, c := range cs {
-		m := of(c)
-		if len(m) > 0 {
+	v := vec[string]{keys: slices.Sorted(maps.Keys(m)), counts: make([]int, 0, len(m))}
+	for _, k := range v.keys {
+		v.counts = append(v.counts, m[k])
+	}
+	return v
+}
+
+func newFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
+	var fam Family[K]
+	entries := 0
+	for _, v := range vs {
+		entries += len(v.keys)
+	}
+	all := make([]K, 0, entries)
+	for _, v := range vs {
+		if len(v.keys) > 0 {
 			fam.N++
 		}
-		for k := range m {
-			if _, ok := index[k]; !ok {
-				index[k] = len(fam.Keys)
-				fam.Keys = append(fam.Keys, k)
-			}
-		}
+		all = append(all, v.keys...)
 	}
-	sort.Strings(fam.Keys)
-	for i, k := range fam.Keys {
-		index[k] = i
-	}
+	slices.Sort(all)
+	fam.Keys = slices.Clip(slices.Compact(all))
 	// Every clause's ids and weights, and every feature's postings, are
 	// slices of three arrays of one entry per (clause, feature).
 	ids, tfw, post := make([]int32, 0, entries), make([]float64, 0, entries), make([]int32, entries)
 	fam.DF = make([]int, len(fam.Keys))
-	fam.IDs = make([][]int32, len(cs))
-	fam.TFW = make([][]float64, len(cs))
-	for j, c := range cs {
-		m := of(c)
-		if len(m) == 0 {
+	fam.IDs = make([][]int32, len(vs))
+	fam.TFW = make([][]float64, len(vs))
+	for j, v := range vs {
+		if len(v.keys) == 0 {
 			continue
 		}
-		start := len(ids)
-		for k := range m {
-			ids = append(ids, int32(index[k]))
+		start, lo := len(ids), 0
+		for k, key := range v.keys {
+			// a clause's keys are in order, so each is after the one before
+			i, _ := slices.BinarySearch(fam.Keys[lo:], key)
+			lo += i
+			ids = append(ids, int32(lo))
+			fam.DF[lo]++
+			tfw = append(tfw, termWeight(v.counts[k]))
 		}
-		own := ids[start:len(ids):len(ids)]
-		slices.Sort(own)
-		for _, id := range own {
-			fam.DF[id]++
-			tfw = append(tfw, termWeight(m[fam.Keys[id]]))
-		}
-		fam.IDs[j], fam.TFW[j] = own, tfw[start:len(tfw):len(tfw)]
+		fam.IDs[j], fam.TFW[j] = ids[start:len(ids):len(ids)], tfw[start:len(tfw):len(tfw)]
 	}
 	fam.Post = make([][]int32, len(fam.Keys))
 	at := 0
@@ -120,7 +132,7 @@ func newFamily(cs []schemas.ClauseFeatures, of func(schemas.ClauseFeatures) map[
 		fam.Post[id] = post[at : at : at+n]
 		at += n
 	}
-	for j := range cs {
+	for j := range vs {
 		for _, id := range fam.IDs[j] {
 			fam.Post[id] = append(fam.Post[id], int32(j))
 		}
@@ -138,14 +150,15 @@ func termWeight(n int) float64 {
 
 // Prepare makes a document's prepared form from its features.
 func Prepare(f schemas.DocFeatures) *Prepared {
-	p := &Prepared{DocID: f.DocID,
-		Zh:  newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return c.Zh }),
-		En:  newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return c.En }),
-		Anc: newFamily(f.Clauses, func(c schemas.ClauseFeatures) map[string]int { return counts(c.Anchors) }),
+	zh, en, anc := make([]vec[uint64], len(f.Clauses)), make([]vec[string], len(f.Clauses)), make([]vec[string], len(f.Clauses))
+	for j, c := range f.Clauses {
+		zh[j] = vec[uint64]{keys: c.Zh.Keys, counts: c.Zh.Counts}
+		en[j], anc[j] = vecOf(c.En), vecOf(counts(c.Anchors))
 	}
+	p := &Prepared{DocID: f.DocID, Zh: newFamily(zh), En: newFamily(en), Anc: newFamily(anc)}
 	df := map[string]int{}
 	for _, c := range f.Clauses {
-		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh) > 0, HasEn: len(c.En) > 0,
+		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh.Keys) > 0, HasEn: len(c.En) > 0,
 			Mech: c.Mech, Anchors: c.Anchors, Sectors: c.Sectors, Modal: c.Modal,
 			MechMask: mask(c.Mech), AnchorMask: mask(c.Anchors), SectorMask: mask(c.Sectors)})
 		for _, k := range c.Mech {
@@ -175,7 +188,7 @@ type against struct {
 }
 
 // against pairs the sorted keys of the two families by a merge.
-func (fam *Family) against(later *Family, x *against) {
+func (fam *Family[K]) against(later *Family[K], x *against) {
 	n := float64(fam.N + later.N + 1)
 	x.idf, x.post = grow(x.idf, len(fam.Keys)), grow(x.post, len(fam.Keys))
 	j := 0
@@ -204,7 +217,7 @@ func grow[T any](s []T, n int) []T {
 // features it holds (in key order), and returns clause j's total weight:
 // the same sums, in the same order, as a merge of the two clauses' sorted
 // vectors (see referencePair in the tests).
-func (fam *Family) hits(j int, x *against, num []float64) float64 {
+func (fam *Family[K]) hits(j int, x *against, num []float64) float64 {
 	var all float64
 	for k, id := range fam.IDs[j] {
 		idf := x.idf[id]

@@ -13,7 +13,7 @@ import (
 // compared by a merge of their sorted vectors. Pair must give the same
 // links, bit for bit.
 func referencePair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
-	zhOf := func(c schemas.ClauseFeatures) map[string]int { return c.Zh }
+	zhOf := func(c schemas.ClauseFeatures) map[string]int { return refBigrams(c.Zh) }
 	enOf := func(c schemas.ClauseFeatures) map[string]int { return c.En }
 	ancOf := func(c schemas.ClauseFeatures) map[string]int { return refCounts(c.Anchors) }
 	idfZh, idfEn, idfAnchor := refIDF(a, b, zhOf), refIDF(a, b, enOf), refIDF(a, b, ancOf)
@@ -39,8 +39,8 @@ func referencePair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 		for j, cb := range b.Clauses {
 			text := 0.0
 			switch {
-			case len(ca.Zh) > 0 && len(cb.Zh) > 0:
-				text = refCoverage(refWeigh(ca.Zh, idfZh), refWeigh(cb.Zh, idfZh))
+			case len(ca.Zh.Keys) > 0 && len(cb.Zh.Keys) > 0:
+				text = refCoverage(refWeigh(refBigrams(ca.Zh), idfZh), refWeigh(refBigrams(cb.Zh), idfZh))
 			case len(ca.En) > 0 && len(cb.En) > 0:
 				text = refCoverage(refWeigh(ca.En, idfEn), refWeigh(cb.En, idfEn))
 			}
@@ -173,3 +173,13 @@ func refWeightOf(keys []string, idf map[string]float64) float64 {
 
 // ReferencePair is referencePair for the tests outside the package.
 var ReferencePair = referencePair
+
+// refBigrams is b as the two-character strings it counts: the reference
+// orders bigrams as strings, Pair as packed numbers.
+func refBigrams(b schemas.Bigrams) map[string]int {
+	m := map[string]int{}
+	for i, k := range b.Keys {
+		m[string([]rune{rune(k >> 21), rune(k & (1<<21 - 1))})] = b.Counts[i]
+	}
+	return m
+}
