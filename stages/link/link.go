@@ -160,7 +160,7 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 // broken by anything else starts again).
 func bigrams(s string) schemas.Bigrams {
 	keys := make([]uint64, 0, len(s)/3) // at most one per Han character (3 bytes or more each)
-	prev := rune(-1) // the Han character before, if any
+	prev := rune(-1)                    // the Han character before, if any
 	for _, r := range s {
 		// (every Han character is at U+2E80 or above)
 		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {

@@ -26,12 +26,12 @@ func Pair(a, b schemas.DocFeatures, r *Rules) []schemas.Link {
 // documents) are computed for the earlier document's features only, the
 // only ones that are summed.
 type Prepared struct {
-	DocID   string
-	Clauses []ClauseMeta
-	Zh      Family[uint64] // character bigrams
-	En, Anc Family[string] // English words, anchors
-	MechKeys    []string // every mechanism, sorted
-	MechDF      []int    // clauses naming each
+	DocID    string
+	Clauses  []ClauseMeta
+	Zh       Family[uint64] // character bigrams
+	En, Anc  Family[string] // English words, anchors
+	MechKeys []string       // every mechanism, sorted
+	MechDF   []int          // clauses naming each
 }
 
 // ClauseMeta is what a pair reads of a clause besides its text features.
