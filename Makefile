@@ -57,6 +57,8 @@ vet:
 	@echo "== go.mod and go.sum of both modules tidy (clients/ imports the main module's packages)"
 	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod or go.sum is not tidy: run go mod tidy" >&2; exit 1; }
 	@cd clients && $(GO) mod tidy -diff >/dev/null || { echo "clients/go.mod or clients/go.sum is not tidy: run (cd clients && go mod tidy)" >&2; exit 1; }
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './output/*')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-ed: $$unformatted (run gofmt -w on them)" >&2; exit 1; fi
 	@echo "== go vet (a first run compiles the dependencies: about 2 minutes)"
 	$(GO) vet ./...
 	cd clients && $(GO) vet ./...
