@@ -325,11 +325,7 @@ func WriteLatest(releases string) error {
 // Abort removes the staging folder and releases the lock; nothing is
 // published. It is safe to call more than once.
 func (w *Writer) Abort() {
-	for _, f := range w.files {
-		if f.out != nil {
-			f.out.w.Close()
-		}
-	}
+	w.closeFiles()
 	if w.staging != "" {
 		os.RemoveAll(w.staging)
 		w.staging = ""
@@ -424,7 +420,7 @@ type Writer struct {
 type tableFile struct {
 	name  string
 	table schemas.Table
-	tw    TableWriter
+	tw    *asyncTable
 	out   *hashed
 }
 
@@ -498,16 +494,23 @@ func (w *Writer) open(t schemas.Table) ([]*tableFile, error) {
 		}
 		tf := &tableFile{name: name, table: t, out: &hashed{w: fw, h: sha256.New()}}
 		out = append(out, tf)
-		if tf.tw, err = f.New(tf.out, t); err != nil {
+		tw, err := f.New(tf.out, t)
+		if err != nil {
 			return out, err
 		}
+		tf.tw = startAsync(tw)
 	}
 	return out, nil
 }
 
 func (w *Writer) closeFiles() {
 	for _, f := range w.files {
-		f.out.w.Close()
+		if f.tw != nil {
+			f.tw.halt()
+		}
+		if f.out != nil {
+			f.out.w.Close()
+		}
 	}
 }
 
@@ -657,6 +660,9 @@ func (w *Writer) writeLinks() error {
 // closeTables closes the files being written and records their sizes and
 // hashes.
 func (w *Writer) closeTables() error {
+	for _, f := range w.files {
+		f.tw.end() // (all files finish at once)
+	}
 	for _, f := range w.files {
 		if err := f.tw.Close(); err != nil {
 			return f.failed(err)
