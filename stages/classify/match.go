@@ -126,27 +126,46 @@ func (g *gate) add(re *regexp.Regexp) {
 }
 
 // present lists, per literal id, whether it occurs in s. With a work
-// area, the list is its own and valid until the next call with it.
+// area, the list is its own and valid until the fourth call with another
+// text: a unit's two texts are each looked up by labelling and again by
+// extraction, and the Chinese of a bead is shared by its English units, so
+// the last few answers are kept.
 func (g *gate) present(s string, w *work) []bool {
 	if w == nil {
 		w = &work{}
 	}
-	w.gate = g.lits.countsInto(w.gate, s, nil)
-	w.present = reuse(w.present, len(w.gate))
-	for i, n := range w.gate {
-		w.present[i] = n > 0
+	for i := range w.seen {
+		if e := &w.seen[i]; e.ok && e.text == s {
+			return e.present
+		}
 	}
-	return w.present
+	e := &w.seen[w.next]
+	w.next = (w.next + 1) % len(w.seen)
+	w.gate = g.lits.countsInto(w.gate, s, nil)
+	e.present = reuse(e.present, len(w.gate))
+	for i, n := range w.gate {
+		e.present[i] = n > 0
+	}
+	e.text, e.ok = s, true
+	return e.present
+}
+
+// seenText is a text's answer from gate.present.
+type seenText struct {
+	text    string
+	present []bool
+	ok      bool
 }
 
 // work is the memory one document's classification reuses from unit to
 // unit; nil where a caller labels one unit.
 type work struct {
-	memo    map[string][]int // keyword counts of headings (see sector)
-	gate    []int            // literal counts for the cue gate
-	present []bool           // gate.present's answer
-	zh, en  []int            // sector keyword counts
-	names   []int            // mechanism name counts (see Registry.Find)
+	memo   map[string][]int // keyword counts of headings (see sector)
+	gate   []int            // literal counts for the cue gate
+	seen   [4]seenText      // gate.present's last answers
+	next   int              // the one to replace next
+	zh, en []int            // sector keyword counts
+	names  []int            // mechanism name counts (see Registry.Find)
 }
 
 func newWork() *work { return &work{memo: map[string][]int{}} }

@@ -1,9 +1,11 @@
 package classify
 
 import (
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -102,5 +104,39 @@ func TestRequired(t *testing.T) {
 				t.Errorf("required(%q) = %q; want %q", tc.pattern, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestPresentKeepsAnswers: with a work area, answers kept for earlier texts
+// are the answers for those texts, however the texts repeat and replace
+// one another.
+func TestPresentKeepsAnswers(t *testing.T) {
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string // six different texts with different answers
+	for _, l := range snapshotLines(t) {
+		if len(lines) < 6 && !slices.Contains(lines, l) && strings.ContainsAny(l, "将愿") {
+			lines = append(lines, l)
+		}
+	}
+	w := newWork()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var last []string
+	kept := 0
+	for i := range 400 {
+		s := lines[rng.IntN(len(lines))] // repeats near and far
+		if slices.Contains(last, s) {
+			kept++ // (answered from what was kept)
+		}
+		last = append(last, s)[max(0, len(last)-2):]
+		got := slices.Clone(r.cueGate.present(s, w))
+		if want := r.cueGate.present(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("call %d: present(%.40q) with a work area differs from without", i, s)
+		}
+	}
+	if kept < 50 {
+		t.Fatalf("%d calls answered from kept answers; want enough to test them", kept)
 	}
 }
