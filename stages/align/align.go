@@ -247,14 +247,14 @@ func oneSided(text string, zh, bilingual bool, line int) []schemas.Sentence {
 	if zh {
 		spans, bead, reason = segment.Zh(text), "1-0", "no English for this paragraph"
 	}
-	rs := []rune(text)
+	rs := newRuneText(text)
 	out := make([]schemas.Sentence, len(spans))
 	for i, sp := range spans {
 		s := schemas.Sentence{ZhStart: -1, ZhEnd: -1, EnStart: -1, EnEnd: -1}
 		if zh {
-			s.Zh, s.ZhStart, s.ZhEnd = slice(rs, sp), sp.Start, sp.End
+			s.Zh, s.ZhStart, s.ZhEnd = rs.slice(sp), sp.Start, sp.End
 		} else {
-			s.En, s.EnStart, s.EnEnd = slice(rs, sp), sp.Start, sp.End
+			s.En, s.EnStart, s.EnEnd = rs.slice(sp), sp.Start, sp.End
 		}
 		if bilingual {
 			s.Bead, s.NeedsReview = bead, true
@@ -286,7 +286,34 @@ func spanLens(sp []segment.Span) []int {
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
 // slice returns the code-point span of s.
-func slice(rs []rune, sp segment.Span) string { return string(rs[sp.Start:sp.End]) }
+// runeText cuts a text at rune offsets (segment's spans) into substrings of
+// itself, not copies made through []rune (converting every clause to runes
+// and every sentence back was a tenth of alignment). A text that is not
+// valid UTF-8 is cut through []rune as before, which turns its bad bytes
+// into U+FFFD.
+type runeText struct {
+	s  string
+	at []int  // the byte offset of each rune, then len(s)
+	rs []rune // (invalid UTF-8 only)
+}
+
+func newRuneText(s string) runeText {
+	if !utf8.ValidString(s) {
+		return runeText{rs: []rune(s)}
+	}
+	at := make([]int, 0, utf8.RuneCountInString(s)+1)
+	for i := range s {
+		at = append(at, i)
+	}
+	return runeText{s: s, at: append(at, len(s))}
+}
+
+func (t runeText) slice(sp segment.Span) string {
+	if t.rs != nil {
+		return string(t.rs[sp.Start:sp.End])
+	}
+	return t.s[t.at[sp.Start]:t.at[sp.End]]
+}
 
 // round4 keeps released figures independent of the last bits of floating
 // point.

@@ -138,3 +138,21 @@ func TestLengthReview(t *testing.T) {
 		t.Errorf("bead %s score %v length %v needs_review %v reason %q; want flagged for its length", s.Bead, *s.Score, *s.LengthScore, s.NeedsReview, s.ReviewReason)
 	}
 }
+
+// TestRuneText: cutting by rune offsets gives what converting through
+// []rune gave, for valid text (substrings) and for text with bad bytes
+// (U+FFFD for them).
+func TestRuneText(t *testing.T) {
+	for _, text := range []string{"", "中拉论坛。China and 𠀀 LAC.", "ab\xffc中\xe4\xb8", "é\u0301x"} {
+		rs := []rune(text)
+		rt := newRuneText(text)
+		for start := 0; start <= len(rs); start++ {
+			for end := start; end <= len(rs); end++ {
+				sp := segment.Span{Start: start, End: end}
+				if got, want := rt.slice(sp), string(rs[start:end]); got != want {
+					t.Fatalf("newRuneText(%q).slice(%v) = %q; want %q", text, sp, got, want)
+				}
+			}
+		}
+	}
+}

@@ -510,19 +510,19 @@ func (a *Aligner) Pair(zh, en string) []schemas.Sentence {
 
 // segmented is a paragraph cut into sentences.
 type segmented struct {
-	zr, er []rune
+	zr, er runeText
 	zs, es []segment.Span
 	zt, et []string
 }
 
 func split(zh, en string) segmented {
-	p := segmented{zr: []rune(zh), er: []rune(en), zs: segment.Zh(zh), es: segment.En(en)}
+	p := segmented{zr: newRuneText(zh), er: newRuneText(en), zs: segment.Zh(zh), es: segment.En(en)}
 	p.zt, p.et = make([]string, len(p.zs)), make([]string, len(p.es))
 	for i, s := range p.zs {
-		p.zt[i] = slice(p.zr, s)
+		p.zt[i] = p.zr.slice(s)
 	}
 	for i, s := range p.es {
-		p.et[i] = slice(p.er, s)
+		p.et[i] = p.er.slice(s)
 	}
 	return p
 }
@@ -538,11 +538,11 @@ func (p segmented) sentences(beads []Bead) []schemas.Sentence {
 		s := schemas.Sentence{Bead: b.Type(), ZhStart: -1, ZhEnd: -1, EnStart: -1, EnEnd: -1, Anchors: b.Anchors}
 		if b.Zh.End > b.Zh.Start {
 			s.ZhStart, s.ZhEnd = p.zs[b.Zh.Start].Start, p.zs[b.Zh.End-1].End
-			s.Zh = slice(p.zr, segment.Span{Start: s.ZhStart, End: s.ZhEnd})
+			s.Zh = p.zr.slice(segment.Span{Start: s.ZhStart, End: s.ZhEnd})
 		}
 		if b.En.End > b.En.Start {
 			s.EnStart, s.EnEnd = p.es[b.En.Start].Start, p.es[b.En.End-1].End
-			s.En = slice(p.er, segment.Span{Start: s.EnStart, End: s.EnEnd})
+			s.En = p.er.slice(segment.Span{Start: s.EnStart, End: s.EnEnd})
 		}
 		score, length := b.Score, b.LengthScore
 		s.Score, s.LengthScore = &score, &length
