@@ -185,12 +185,20 @@ func (p *Prepared) mechDF(k string) int {
 type against struct {
 	idf  []float64
 	post [][]int32
+	logs []float64 // the weight of a feature by its document frequency + 1, NaN until computed
 }
 
 // against pairs the sorted keys of the two families by a merge.
 func (fam *Family[K]) against(later *Family[K], x *against) {
 	n := float64(fam.N + later.N + 1)
 	x.idf, x.post = grow(x.idf, len(fam.Keys)), grow(x.post, len(fam.Keys))
+	// A weight depends on the feature only through its frequency, which
+	// takes few values: each is computed once (a logarithm per feature of
+	// every pair was a tenth of the comparisons).
+	x.logs = grow(x.logs, fam.N+later.N+2)
+	for i := range x.logs {
+		x.logs[i] = math.NaN()
+	}
 	j := 0
 	for i, k := range fam.Keys {
 		df := fam.DF[i]
@@ -202,7 +210,10 @@ func (fam *Family[K]) against(later *Family[K], x *against) {
 			df += later.DF[j]
 			x.post[i] = later.Post[j]
 		}
-		x.idf[i] = math.Log(n / float64(df+1))
+		if math.IsNaN(x.logs[df+1]) {
+			x.logs[df+1] = math.Log(n / float64(df+1))
+		}
+		x.idf[i] = x.logs[df+1]
 	}
 }
 
