@@ -223,8 +223,9 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 		// any line: it is never text.
 		line := strings.TrimRightFunc(strings.TrimLeft(lines[i], "\uFEFF"), isSpace)
 		trimmed := strings.TrimSpace(line)
+		lf := &forms{line: trimmed}
 		no := i + 1
-		if r, _ := rules.match(ActionTruncate, trimmed); r != "" {
+		if r, _ := rules.match(ActionTruncate, lf); r != "" {
 			note := trimmed
 			c.truncated = true
 			c.truncationNote = &note
@@ -243,13 +244,13 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 			}
 			break
 		}
-		if r, m := rules.match(ActionPostedAt, trimmed); r != "" {
+		if r, m := rules.match(ActionPostedAt, lf); r != "" {
 			at := strings.Replace(m[1], " ", "T", 1) + ":00"
 			c.postedAt = &at
 			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionPostedAt, Text: trimmed})
 			continue
 		}
-		if r, m := rules.match(ActionAttribution, trimmed); r != "" {
+		if r, m := rules.match(ActionAttribution, lf); r != "" {
 			parts := m[1:]
 			if len(parts) == 0 {
 				parts = m[:1]
@@ -259,7 +260,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionAttribution, Text: trimmed})
 			continue
 		}
-		if r, _ := rules.match(ActionDrop, trimmed); r != "" {
+		if r, _ := rules.match(ActionDrop, lf); r != "" {
 			c.removed = append(c.removed, schemas.Removal{Line: no, Rule: r, Action: ActionDrop, Text: trimmed})
 			continue
 		}
@@ -374,11 +375,12 @@ func compile(c schemas.CleanRules) (compiled, error) {
 // in traditional ones is matched through its simplified form too, and the
 // submatches are cut from the line as printed (the forms have the same
 // length in code points).
-func (c compiled) match(action, line string) (string, []string) {
-	if line == "" {
+func (c compiled) match(action string, f *forms) (string, []string) {
+	line := f.line
+	if line == "" || len(c[action]) == 0 {
 		return "", nil
 	}
-	simple := hanzi.Simplified(line)
+	simple := f.simplified()
 	for _, r := range c[action] {
 		if m := r.re.FindStringSubmatch(line); m != nil {
 			return action + "/" + r.name, m
@@ -391,6 +393,21 @@ func (c compiled) match(action, line string) (string, []string) {
 		}
 	}
 	return "", nil
+}
+
+// forms is a line and, once asked for, its simplified form: a line meets
+// the rules of up to four actions, and simplifying it once per action was
+// three times too often.
+type forms struct {
+	line, simple string
+	done         bool
+}
+
+func (f *forms) simplified() string {
+	if !f.done {
+		f.simple, f.done = hanzi.Simplified(f.line), true
+	}
+	return f.simple
 }
 
 // cutAsPrinted returns the submatches found at byte offsets idx of simple
