@@ -23,6 +23,15 @@ type Row struct{ Zh, En int }
 // a line translates one line, or has no counterpart.
 var lineMoves, linePriors = []Move{{1, 1}, {1, 0}, {0, 1}}, []float64{0.98, 0.01, 0.01}
 
+// linePriorCosts are -ln of linePriors, taken once rather than per cell.
+var linePriorCosts = func() []float64 {
+	out := make([]float64, len(linePriors))
+	for k, p := range linePriors {
+		out[k] = -math.Log(p)
+	}
+	return out
+}()
+
 const (
 	labelAgree    = -6.0 // both lines carry the same label
 	labelConflict = 12.0 // both carry labels that differ
@@ -62,7 +71,7 @@ func PairLines(zh, en []Line, g *anchors.Glossary) []Row {
 	}
 	model := Model{Ratio: te / tz}
 	cost := func(i, j, k int) float64 {
-		c := -math.Log(linePriors[k])
+		c := linePriorCosts[k]
 		if mv := lineMoves[k]; mv.Zh == 0 || mv.En == 0 {
 			return c
 		}
