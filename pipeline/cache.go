@@ -21,6 +21,7 @@ import (
 
 	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/stages/link"
 )
 
 // The incremental runner. Each document's results after classification are
@@ -81,9 +82,12 @@ type cache struct {
 	keys    map[string]string // document id → key, for the documents of this run
 	release string            // key of the release these documents make
 
-	mu      sync.Mutex
-	pending string // where this run's new entries wait for its success
-	created string // the outermost folder the cache created, for discard
+	mu       sync.Mutex
+	pending  string // where this run's new entries wait for its success
+	created  string // the outermost folder the cache created, for discard
+	rows     *linkRows
+	rowsKept int      // comparisons whose rows came from the last run
+	notes    []string // for the run report
 }
 
 // openCache prepares the cache for a run, or returns nil when caching is
@@ -167,21 +171,39 @@ func (c *cache) put(d schemas.Document, upTo string) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	if c.pending == "" {
-		c.created = fsx.FirstMissing(c.dir)
-		if err = os.MkdirAll(c.dir, 0o755); err == nil {
-			c.pending, err = os.MkdirTemp(c.dir, ".pending-")
-		}
-	}
-	dir := c.pending
-	c.mu.Unlock()
+	dir, err := c.pendingDir()
 	if err != nil {
 		return err
 	}
 	// The pending folder is itself the atomic step: nothing in it is read
 	// before commit moves it, so an entry is written in place.
 	return os.WriteFile(filepath.Join(dir, entryName(d.Source.ID)), b, 0o644)
+}
+
+// pendingDir is where this run's new files wait for its success, made
+// when first asked for.
+func (c *cache) pendingDir() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var err error
+	if c.pending == "" {
+		c.created = fsx.FirstMissing(c.dir)
+		if err = os.MkdirAll(c.dir, 0o755); err == nil {
+			c.pending, err = os.MkdirTemp(c.dir, ".pending-")
+		}
+	}
+	return c.pending, err
+}
+
+// linkMemo is the linker's memo (link.Memo): the rows of the last
+// successful run's comparisons, and this run's, kept aside until commit.
+func (c *cache) linkMemo() (link.Memo, error) {
+	dir, err := c.pendingDir()
+	if err != nil {
+		return link.Memo{}, err
+	}
+	c.rows = openLinkRows(c.dir, dir)
+	return link.Memo{Seed: c.shared, Get: c.rows.Get, Put: c.rows.Put}, nil
 }
 
 // An entry's file is the CRC-32C of its content (4 bytes, big-endian),
@@ -304,6 +326,20 @@ func (c *cache) upToDate(st *schemas.State, version string, final string) bool {
 // commit keeps what a successful run computed: the entries it wrote aside
 // move into docs/, and the release's key is recorded.
 func (c *cache) commit(version string) error {
+	rows := ""
+	if c.rows != nil {
+		c.rowsKept = int(c.rows.hits.Load())
+		var err error
+		if rows, err = c.rows.finish(); err != nil {
+			c.notes = append(c.notes, err.Error()+": the next run compares every document again")
+		}
+		c.rows = nil
+	}
+	if rows != "" {
+		if err := os.Rename(rows, filepath.Join(c.dir, linkRowsName)); err != nil {
+			return err
+		}
+	}
 	if c.pending != "" {
 		if err := os.MkdirAll(filepath.Join(c.dir, "docs"), 0o755); err != nil {
 			return err
@@ -334,6 +370,10 @@ func (c *cache) commit(version string) error {
 // discard drops what a failed run computed: a run that fails writes
 // nothing, its cache included.
 func (c *cache) discard() {
+	if c.rows != nil {
+		c.rows.finish()
+		c.rows = nil
+	}
 	if c.pending != "" {
 		os.RemoveAll(c.pending)
 		c.pending = ""

@@ -212,6 +212,15 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 		st.Stopped = &schemas.Failure{Stage: "release", Err: err}
 		return st, fmt.Errorf("%w at stage release: %w", ErrFatal, err)
 	}
+	if c != nil && sink.w != nil {
+		// The linker's comparisons of unchanged documents come from the
+		// last run.
+		if m, err := c.linkMemo(); err == nil {
+			sink.w.MemoLinks(m)
+		} else {
+			st.Notes = append(st.Notes, fmt.Sprintf("cache: the linker's rows are not kept: %v", err))
+		}
+	}
 	if err := stream(ctx, st, opt, c, chain, sink, log); err != nil {
 		sink.abort()
 		if c != nil {
@@ -234,6 +243,8 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 			} else {
 				opt.Fetch.Seen.Save()
 			}
+			st.Notes = append(st.Notes, c.notes...)
+			st.Count("cache.link_rows_kept", c.rowsKept)
 		} else {
 			c.discard()
 		}

@@ -83,7 +83,7 @@ func TestStreamJobs(t *testing.T) {
 	run := func(jobs int) ([]schemas.Link, []schemas.Continuity) {
 		var links []schemas.Link
 		var cont []schemas.Continuity
-		if _, err := Stream(heads, load, r, jobs, func(l []schemas.Link, c []schemas.Continuity) error {
+		if _, err := Stream(heads, load, r, jobs, nil, func(l []schemas.Link, c []schemas.Continuity) error {
 			links, cont = append(links, l...), append(cont, c...)
 			return nil
 		}); err != nil {
@@ -106,7 +106,7 @@ func TestStreamJobs(t *testing.T) {
 		}
 		return docs[i], nil
 	}
-	_, err := Stream(heads, broken, r, 2, func([]schemas.Link, []schemas.Continuity) error { return nil })
+	_, err := Stream(heads, broken, r, 2, nil, func([]schemas.Link, []schemas.Continuity) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "d07") {
 		t.Fatalf("err = %v; want the document that could not be loaded named", err)
 	}

@@ -34,7 +34,7 @@ func Corpus(n int, features func(i int) (schemas.DocFeatures, error), r *Rules) 
 	}
 	var links []schemas.Link
 	var cont []schemas.Continuity
-	notes, err := Stream(heads, load, r, 2, func(l []schemas.Link, c []schemas.Continuity) error {
+	notes, err := Stream(heads, load, r, 2, nil, func(l []schemas.Link, c []schemas.Continuity) error {
 		links, cont = append(links, l...), append(cont, c...)
 		return nil
 	})
@@ -124,15 +124,19 @@ func plan(heads []schemas.DocFeatures, r *Rules) ([]task, []string) {
 // them on disk; each is loaded once). jobs goroutines compare documents at
 // once, and emit receives, one earlier document at a time and in the same
 // order whatever jobs is, its links and the continuity of each of its
-// clauses, so that the rows never need to be held together. Stream
-// returns notes for the documents that cannot be ordered.
-func Stream(heads []schemas.DocFeatures, load func(i int) (*Prepared, error), r *Rules, jobs int, emit func([]schemas.Link, []schemas.Continuity) error) ([]string, error) {
+// clauses, so that the rows never need to be held together. With a memo,
+// a task whose documents are unchanged since the memo's run takes its rows
+// from it, without loading or comparing the documents. Stream returns
+// notes for the documents that cannot be ordered.
+func Stream(heads []schemas.DocFeatures, load func(i int) (*Prepared, error), r *Rules, jobs int, memo *Memo, emit func([]schemas.Link, []schemas.Continuity) error) ([]string, error) {
 	tasks, notes := plan(heads, r)
 	docs := newShared(load, tasks, len(heads))
 	type result struct {
 		links []schemas.Link
 		cont  []schemas.Continuity
 		err   error
+		key   [32]byte
+		rows  []byte // the rows encoded, for the memo
 	}
 	jobs = max(1, jobs)
 	results := make([]chan result, len(tasks))
@@ -161,8 +165,25 @@ func Stream(heads []schemas.DocFeatures, load func(i int) (*Prepared, error), r 
 		go func() {
 			s := &scratch{}
 			for k := range queue {
-				links, cont, err := docs.compare(tasks[k], r, s)
-				results[k] <- result{links, cont, err}
+				t := tasks[k]
+				var res result
+				if memo != nil {
+					res.key = memo.key(t)
+					if b, ok := memo.Get(res.key); ok {
+						if res.links, res.cont, res.err = decodeRows(b); res.err == nil {
+							docs.drop(t)
+							res.rows = b
+							results[k] <- res
+							continue
+						}
+						// (kept rows that do not read back are computed again)
+					}
+				}
+				res.links, res.cont, res.err = docs.compare(t, r, s)
+				if memo != nil && res.err == nil {
+					res.rows = encodeRows(res.links, res.cont)
+				}
+				results[k] <- res
 			}
 		}()
 	}
@@ -174,6 +195,9 @@ func Stream(heads []schemas.DocFeatures, load func(i int) (*Prepared, error), r 
 		}
 		if err := emit(res.links, res.cont); err != nil {
 			return nil, err
+		}
+		if memo != nil {
+			memo.Put(res.key, res.rows)
 		}
 	}
 	return notes, nil
@@ -218,6 +242,14 @@ func (s *shared) get(i int) (*Prepared, error) {
 	return sl.p, sl.err
 }
 
+// drop gives up a task's claim on its documents (loaded or not).
+func (s *shared) drop(t task) {
+	s.release(t.doc)
+	for _, j := range t.later {
+		s.release(j)
+	}
+}
+
 func (s *shared) release(i int) {
 	s.mu.Lock()
 	if s.refs[i]--; s.refs[i] == 0 {
@@ -228,12 +260,7 @@ func (s *shared) release(i int) {
 
 // compare makes one task's links and continuity rows.
 func (s *shared) compare(t task, r *Rules, sc *scratch) ([]schemas.Link, []schemas.Continuity, error) {
-	defer func() {
-		s.release(t.doc)
-		for _, j := range t.later {
-			s.release(j)
-		}
-	}()
+	defer s.drop(t)
 	a, err := s.get(t.doc)
 	if err != nil {
 		return nil, nil, err

@@ -406,6 +406,8 @@ type Writer struct {
 	heads          []schemas.DocFeatures // each document's features without clauses
 	spooled        [][2]int64            // where its encoded features are in the spool; {0, 0} for none
 	keepLinks      bool                  // keep the links and continuity for Links
+	memo           *link.Memo            // the linker's rows kept between runs, if any
+	digests        [][32]byte            // with a memo: each document's prepared features, hashed
 	links          []schemas.Link
 	continuity     []schemas.Continuity
 	linkReview     float64
@@ -545,6 +547,13 @@ func (w *Writer) Add(d schemas.Document) error {
 			return err
 		}
 		w.spooled = append(w.spooled, at)
+		if w.memo != nil {
+			h := sha256.New()
+			fmt.Fprintf(h, "%s\n", f.DocID)
+			h.Write(b)
+			var d [32]byte
+			w.digests = append(w.digests, [32]byte(h.Sum(d[:0])))
+		}
 	}
 	return nil
 }
@@ -604,6 +613,13 @@ var linkTables = []schemas.Table{schemas.LinksTable, schemas.ContinuityTable, sc
 // Links (tests and tools; a run streams them to the files only).
 func (w *Writer) KeepLinks() { w.keepLinks = true }
 
+// MemoLinks gives the linker rows kept by an earlier run (see link.Memo;
+// the writer supplies the documents' digests). Call it before Add.
+func (w *Writer) MemoLinks(m link.Memo) {
+	m.Digest = func(i int) [32]byte { return w.digests[i] }
+	w.memo = &m
+}
+
 // writeLinks links the documents whose features were spooled, writing the
 // link tables as each earlier document's links are made.
 func (w *Writer) writeLinks() error {
@@ -638,7 +654,7 @@ func (w *Writer) writeLinks() error {
 	written := false
 	defer w.dropSpool()
 	if len(w.heads) > 0 {
-		w.linkNotes, err = link.Stream(w.heads, w.loadFeatures, rules, runtime.GOMAXPROCS(0), func(l []schemas.Link, c []schemas.Continuity) error {
+		w.linkNotes, err = link.Stream(w.heads, w.loadFeatures, rules, runtime.GOMAXPROCS(0), w.memo, func(l []schemas.Link, c []schemas.Continuity) error {
 			written = true
 			if w.keepLinks {
 				w.links, w.continuity = append(w.links, l...), append(w.continuity, c...)
