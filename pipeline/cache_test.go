@@ -132,10 +132,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if c["cache.hit"] != 6 || c["cache.link_rows_kept"] != 4 {
 		t.Errorf("new version: counts %v; want every document and the rows of all 4 comparisons from the cache", c)
 	}
-	fresh := t.TempDir()
-	copyReleases(t, out, fresh, "0.2.1") // a release's changes depend on its predecessor
-	runIn(t, src, fresh, "0.2.1", false)
-	sameTree(t, filepath.Join(out, "releases", "0.2.1"), filepath.Join(fresh, "releases", "0.2.1"))
+	sameAsFresh(t, src, out, "0.2.1")
 
 	// Change one document: only it is recomputed.
 	manifest, _ := os.ReadFile(filepath.Join(src, "sources.yaml"))
@@ -153,10 +150,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if c, _ := runIn(t, src, out, "0.2.2", true); c["cache.hit"] != 5 || c["cache.stored"] != 1 || c["cache.link_rows_kept"] != 3 {
 		t.Errorf("one document changed: counts %v; want 5 hits and 1 stored, and the rows of the 3 comparisons without it kept", c)
 	}
-	fresh = t.TempDir()
-	copyReleases(t, out, fresh, "0.2.2")
-	runIn(t, src, fresh, "0.2.2", false)
-	sameTree(t, filepath.Join(out, "releases", "0.2.2"), filepath.Join(fresh, "releases", "0.2.2"))
+	sameAsFresh(t, src, out, "0.2.2")
 
 	// Corrupt an entry: it is recomputed, and the release is unchanged.
 	entry := filepath.Join(out, "cache", "docs", "gen-00002.json.s2")
@@ -168,10 +162,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if c, _ := runIn(t, src, out, "0.2.3", true); c["cache.stale"] != 1 || c["cache.stored"] != 1 || c["cache.hit"] != 5 {
 		t.Errorf("corrupt entry: counts %v; want it stale and recomputed", c)
 	}
-	fresh = t.TempDir()
-	copyReleases(t, out, fresh, "0.2.3")
-	runIn(t, src, fresh, "0.2.3", false)
-	sameTree(t, filepath.Join(out, "releases", "0.2.3"), filepath.Join(fresh, "releases", "0.2.3"))
+	sameAsFresh(t, src, out, "0.2.3")
 
 	// An entry that holds a document as classify left it, without its
 	// link features, is recomputed, not taken as far as link: its
@@ -193,10 +184,7 @@ func TestIncrementalRuns(t *testing.T) {
 	if c, _ := runIn(t, src, out, "0.2.4", true); c["cache.stale"] != 1 || c["cache.hit"] != 5 {
 		t.Errorf("entry without link features: counts %v; want it stale and recomputed", c)
 	}
-	fresh = t.TempDir()
-	copyReleases(t, out, fresh, "0.2.4")
-	runIn(t, src, fresh, "0.2.4", false)
-	sameTree(t, filepath.Join(out, "releases", "0.2.4"), filepath.Join(fresh, "releases", "0.2.4"))
+	sameAsFresh(t, src, out, "0.2.4")
 
 	// An entry whose JSON's length says more than the entry holds, and
 	// one whose link features were damaged after its checksum was taken,
@@ -246,6 +234,17 @@ func writePlain(t *testing.T, path string, plain []byte) {
 	if err := os.WriteFile(path, z, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sameAsFresh checks that release version in out equals one built from
+// src without the cache, after the same earlier releases (a release's
+// changes depend on its predecessor).
+func sameAsFresh(t *testing.T, src, out, version string) {
+	t.Helper()
+	fresh := t.TempDir()
+	copyReleases(t, out, fresh, version)
+	runIn(t, src, fresh, version, false)
+	sameTree(t, filepath.Join(out, "releases", version), filepath.Join(fresh, "releases", version))
 }
 
 func sumOf(b []byte) string {
