@@ -224,8 +224,22 @@ func (r *reader) str() string {
 	return r.s[r.at-n : r.at]
 }
 
-// set reads a sorted set of strings (nil when empty, as Prepare leaves it).
-func (r *reader) set() []string {
+// uint64 reads 8 bytes, big-endian.
+func (r *reader) uint64() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	if len(r.s)-r.at < 8 {
+		r.fail("cut short")
+		return 0
+	}
+	x := binary.BigEndian.Uint64([]byte(r.s[r.at : r.at+8]))
+	r.at += 8
+	return x
+}
+
+// strs reads a list of strings in any order (nil when empty).
+func (r *reader) strs() []string {
 	n := r.count()
 	if n == 0 {
 		return nil
@@ -233,8 +247,17 @@ func (r *reader) set() []string {
 	xs := make([]string, n)
 	for i := range xs {
 		xs[i] = r.str()
-		if i > 0 && xs[i] <= xs[i-1] && r.err == nil {
+	}
+	return xs
+}
+
+// set reads a sorted set of strings (nil when empty, as Prepare leaves it).
+func (r *reader) set() []string {
+	xs := r.strs()
+	for i := 1; i < len(xs); i++ {
+		if xs[i] <= xs[i-1] {
 			r.fail("a set out of order")
+			return nil
 		}
 	}
 	return xs

@@ -129,30 +129,3 @@ func decodeRows(b []byte) ([]schemas.Link, []schemas.Continuity, error) {
 	}
 	return links, cont, nil
 }
-
-// uint64 reads 8 bytes, big-endian.
-func (r *reader) uint64() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	if len(r.s)-r.at < 8 {
-		r.fail("cut short")
-		return 0
-	}
-	x := binary.BigEndian.Uint64([]byte(r.s[r.at : r.at+8]))
-	r.at += 8
-	return x
-}
-
-// strs reads a list of strings in any order (nil when empty).
-func (r *reader) strs() []string {
-	n := r.count()
-	if n == 0 {
-		return nil
-	}
-	xs := make([]string, n)
-	for i := range xs {
-		xs[i] = r.str()
-	}
-	return xs
-}
