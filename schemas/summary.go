@@ -56,10 +56,23 @@ type Summary struct {
 	Review []string
 }
 
-// Summarize keeps what a Summary needs of d.
+// Summarize keeps what a Summary needs of d. A summary outlives its
+// document, so it holds copies: a string cut from the document's text (the
+// truncation note is a line of the snapshot) would keep the whole text in
+// memory until the run's end.
 func Summarize(d Document) Summary {
 	s := Summary{Source: d.Source, Clauses: len(d.Clauses), Sentences: len(d.Sentences), Removed: len(d.Removed),
-		Truncated: d.Truncated, TruncationNote: d.TruncationNote, Layout: d.Layout, LayoutReason: d.LayoutReason, Warnings: d.Warnings}
+		Truncated: d.Truncated, Layout: strings.Clone(d.Layout), LayoutReason: strings.Clone(d.LayoutReason)}
+	if d.TruncationNote != nil {
+		note := strings.Clone(*d.TruncationNote)
+		s.TruncationNote = &note
+	}
+	if d.Warnings != nil {
+		s.Warnings = make([]string, len(d.Warnings))
+		for i, w := range d.Warnings {
+			s.Warnings[i] = strings.Clone(w)
+		}
+	}
 	id := d.Source.ID
 	if d.LayoutReason != "" {
 		s.Lines = append(s.Lines, fmt.Sprintf("layout   %s: %s (auto: %s)", id, d.Layout, d.LayoutReason))
