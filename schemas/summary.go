@@ -123,25 +123,45 @@ func Summaries(docs []Document) []Summary {
 // Totals are the run-level counts that the mechanisms and sectors tables
 // release, gathered one document at a time.
 type Totals struct {
-	MechanismUnits map[string]int64    // mechanism id → units naming it
-	MechanismDocs  map[string][]string // mechanism id → documents naming it, in run order
-	SectorUnits    map[string]int64    // sector code → commitments in it
+	MechanismUnits map[string]int64 // mechanism id → units naming it
+	SectorUnits    map[string]int64 // sector code → commitments in it
+	// mechanismDocs are, per mechanism id, the documents naming it, in run
+	// order, as indexes into docIDs: a table of mechanisms by documents
+	// grows with the corpus, and an index takes a quarter of a string's
+	// room.
+	mechanismDocs map[string][]int32
+	docIDs        []string
 }
 
 // Add counts one document.
 func (t *Totals) Add(d Document) {
 	if t.MechanismUnits == nil {
-		t.MechanismUnits, t.MechanismDocs, t.SectorUnits = map[string]int64{}, map[string][]string{}, map[string]int64{}
+		t.MechanismUnits, t.mechanismDocs, t.SectorUnits = map[string]int64{}, map[string][]int32{}, map[string]int64{}
 	}
+	doc := int32(len(t.docIDs))
+	t.docIDs = append(t.docIDs, d.Source.ID)
 	for _, c := range d.Commitments {
 		for _, id := range c.MechanismIDs {
 			t.MechanismUnits[id]++
-			if ds := t.MechanismDocs[id]; len(ds) == 0 || ds[len(ds)-1] != d.Source.ID {
-				t.MechanismDocs[id] = append(ds, d.Source.ID)
+			if ds := t.mechanismDocs[id]; len(ds) == 0 || ds[len(ds)-1] != doc {
+				t.mechanismDocs[id] = append(ds, doc)
 			}
 		}
 		if c.IsCommitment {
 			t.SectorUnits[c.Sector]++
 		}
 	}
+}
+
+// MechanismDocs lists the documents naming a mechanism, in run order.
+func (t *Totals) MechanismDocs(id string) []string {
+	ds := t.mechanismDocs[id]
+	if ds == nil {
+		return nil
+	}
+	out := make([]string, len(ds))
+	for i, k := range ds {
+		out[i] = t.docIDs[k]
+	}
+	return out
 }

@@ -41,3 +41,21 @@ func TestSummaryHoldsNoText(t *testing.T) {
 		t.Error("a summary's warnings must be nil and empty as the document's are")
 	}
 }
+
+// TestTotalsMechanismDocs: documents naming a mechanism are listed once
+// each, in the order they were counted.
+func TestTotalsMechanismDocs(t *testing.T) {
+	var tot Totals
+	unit := func(ids ...string) Commitment { return Commitment{MechanismIDs: ids} }
+	tot.Add(Document{Source: Source{ID: "a"}, Commitments: []Commitment{unit("m1", "m2"), unit("m1")}})
+	tot.Add(Document{Source: Source{ID: "b"}, Commitments: []Commitment{unit("m2")}})
+	tot.Add(Document{Source: Source{ID: "c"}, Commitments: []Commitment{unit("m1")}})
+	for id, want := range map[string][]string{"m1": {"a", "c"}, "m2": {"a", "b"}, "m3": nil} {
+		if got := tot.MechanismDocs(id); !slices.Equal(got, want) || (want == nil) != (got == nil) {
+			t.Errorf("MechanismDocs(%s) = %q, want %q", id, got, want)
+		}
+	}
+	if tot.MechanismUnits["m1"] != 3 || tot.MechanismUnits["m2"] != 2 {
+		t.Errorf("units %v, want m1 3 and m2 2", tot.MechanismUnits)
+	}
+}

@@ -125,7 +125,7 @@ func mechanismRows(data Data) [][]any {
 		if tot.MechanismUnits[m.ID] == 0 {
 			continue // registered but not mentioned in this release
 		}
-		rows = append(rows, []any{m.ID, m.Kind, str(m.NameZh), str(m.NameEn), tot.MechanismUnits[m.ID], list(tot.MechanismDocs[m.ID])})
+		rows = append(rows, []any{m.ID, m.Kind, str(m.NameZh), str(m.NameEn), tot.MechanismUnits[m.ID], list(tot.MechanismDocs(m.ID))})
 	}
 	return rows
 }
