@@ -193,8 +193,9 @@ func newSink(st *schemas.State, opt Options, rel *release.Stage) (*sink, error) 
 func (s *sink) add(st *schemas.State, d schemas.Document) error {
 	start := time.Now()
 	defer func() { s.spent += time.Since(start) }()
+	sum := schemas.Summarize(d)
 	if s.w != nil {
-		if err := s.w.Add(d); err != nil {
+		if err := s.w.AddSummarized(d, sum); err != nil {
 			return err
 		}
 	}
@@ -203,7 +204,7 @@ func (s *sink) add(st *schemas.State, d schemas.Document) error {
 			return err
 		}
 	}
-	st.Summaries = append(st.Summaries, schemas.Summarize(d))
+	st.Summaries = append(st.Summaries, sum)
 	if s.keep {
 		st.Docs = append(st.Docs, d)
 	}

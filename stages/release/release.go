@@ -518,6 +518,12 @@ func (w *Writer) closeFiles() {
 
 // Add writes one document's rows. Documents must come in manifest order.
 func (w *Writer) Add(d schemas.Document) error {
+	return w.AddSummarized(d, schemas.Summarize(d))
+}
+
+// AddSummarized is Add given d's summary, for a caller that keeps the
+// summary too: the run then holds one per document, not two.
+func (w *Writer) AddSummarized(d schemas.Document, sum schemas.Summary) error {
 	data := schemas.Data{Docs: []schemas.Document{d}}
 	var table string
 	var rows [][]any
@@ -532,7 +538,7 @@ func (w *Writer) Add(d schemas.Document) error {
 		}
 	}
 	w.totals.Add(d)
-	w.docs = append(w.docs, schemas.Summarize(d))
+	w.docs = append(w.docs, sum)
 	if f := d.Features; f != nil {
 		w.heads = append(w.heads, schemas.DocFeatures{DocID: f.DocID, Date: f.Date, Sequence: f.Sequence})
 		b := f.Prepared
