@@ -46,11 +46,23 @@ const (
 // memoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets another:
 // the runner keeps about 100 MB live whatever the corpus, and the limit
 // keeps the collector from letting garbage grow the process past ~300 MB.
-const memoryLimit = 240 << 20
+//
+// gcPercent is the collector's target unless GOGC sets another. Under the
+// limit, a heap may grow to three times what is live before a collection
+// (Go's default is twice): 6 to 10 % less CPU at N = 1000 and 10000. At
+// N = 1000 the peak is then 257 MB instead of 197; at 10000 the limit
+// decides it either way (286 MB, as with the default).
+const (
+	memoryLimit = 240 << 20
+	gcPercent   = 200
+)
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
