@@ -20,6 +20,7 @@ import (
 	"github.com/klauspost/compress/s2"
 
 	"github.com/policyledger/policyledger/internal/fsx"
+	"github.com/policyledger/policyledger/internal/prefixhash"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/stages/link"
 )
@@ -78,9 +79,10 @@ func programHash() string {
 type cache struct {
 	dir     string
 	program string
-	shared  []byte            // what every document's rows depend on besides its own inputs
-	keys    map[string]string // document id → key, for the documents of this run
-	release string            // key of the release these documents make
+	shared  []byte             // what every document's rows depend on besides its own inputs
+	prefix  *prefixhash.Prefix // shared, hashed once
+	keys    map[string]string  // document id → key, for the documents of this run
+	release string             // key of the release these documents make
 
 	mu       sync.Mutex
 	pending  string // where this run's new entries wait for its success
@@ -107,15 +109,14 @@ func openCache(opt Options, st *schemas.State) *cache {
 		fmt.Fprintf(&shared, "%s %d\n", name, len(b))
 		shared.Write(b)
 	}
-	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), keys: map[string]string{}}
+	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), prefix: prefixhash.New(shared.Bytes()), keys: map[string]string{}}
 }
 
 // key is the cache key of a fetched document. Its manifest entry holds the
 // pins of its snapshots, which fetch has verified against the bytes, so
 // the entry stands for the bytes too.
 func (c *cache) key(d schemas.Document) string {
-	h := sha256.New()
-	h.Write(c.shared)
+	h := c.prefix.Hash()
 	src, _ := json.Marshal(d.Source)
 	fmt.Fprintf(h, "source %d\n", len(src))
 	h.Write(src)
@@ -203,7 +204,7 @@ func (c *cache) linkMemo() (link.Memo, error) {
 		return link.Memo{}, err
 	}
 	c.rows = openLinkRows(c.dir, dir)
-	return link.Memo{Seed: c.shared, Get: c.rows.Get, Put: c.rows.Put}, nil
+	return link.Memo{Seed: c.shared, Prefix: c.prefix, Get: c.rows.Get, Put: c.rows.Put}, nil
 }
 
 // An entry's file is the CRC-32C of its content (4 bytes, big-endian),
@@ -282,8 +283,7 @@ func decodeEntry(z []byte) (cacheEntry, error) {
 
 // releaseKey is the key of a release built from this run's documents.
 func (c *cache) releaseKey(st *schemas.State, opt Options) string {
-	h := sha256.New()
-	h.Write(c.shared)
+	h := c.prefix.Hash()
 	ds, _ := json.Marshal(st.Dataset)
 	ro, _ := json.Marshal(opt.Release)
 	changelog, _ := fs.ReadFile(st.Sources, "CHANGELOG.md")

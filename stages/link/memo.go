@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"math"
 	"strings"
 
+	"github.com/policyledger/policyledger/internal/prefixhash"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -21,6 +23,8 @@ type Memo struct {
 	// Seed is what every task's rows depend on besides the documents (the
 	// program, which embeds the rules).
 	Seed []byte
+	// Prefix, when set, is Seed hashed once (prefixhash.New(Seed)).
+	Prefix *prefixhash.Prefix
 	// Digest is a hash of document i's prepared features.
 	Digest func(i int) [32]byte
 	// Get returns the rows kept under key by an earlier run. It is called
@@ -32,8 +36,13 @@ type Memo struct {
 }
 
 func (m *Memo) key(t task) [32]byte {
-	h := sha256.New()
-	h.Write(m.Seed)
+	var h hash.Hash
+	if m.Prefix != nil {
+		h = m.Prefix.Hash()
+	} else {
+		h = sha256.New()
+		h.Write(m.Seed)
+	}
 	fmt.Fprintf(h, "\nlink rows %s %d\n", rowsMagic, len(t.later))
 	d := m.Digest(t.doc)
 	h.Write(d[:])

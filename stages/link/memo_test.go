@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/policyledger/policyledger/internal/prefixhash"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -115,5 +116,25 @@ func TestStreamMemo(t *testing.T) {
 	same("damaged", l, c)
 	if m.hits != tasks || loads == 0 {
 		t.Fatalf("damaged: %d of %d tasks got, %d documents loaded; want every one asked for and compared again", m.hits, tasks, loads)
+	}
+}
+
+// TestMemoKeyPrefix: a memo given its seed hashed once keys a task as one
+// that hashes the seed for every task, so rows kept by either are found
+// by the other.
+func TestMemoKeyPrefix(t *testing.T) {
+	digests := [][32]byte{{1}, {2}, {3}}
+	plain := &Memo{Seed: []byte("program and curated files"), Digest: func(i int) [32]byte { return digests[i] }}
+	seeded := *plain
+	seeded.Prefix = prefixhash.New(plain.Seed)
+	for _, tk := range []task{{doc: 0}, {doc: 1, later: []int{2}}, {doc: 0, later: []int{1, 2}}} {
+		if a, b := plain.key(tk), seeded.key(tk); a != b {
+			t.Errorf("task %+v: key %x with the prefix, %x without", tk, b, a)
+		}
+	}
+	other := *plain
+	other.Prefix = prefixhash.New([]byte("another program"))
+	if plain.key(task{doc: 0}) == other.key(task{doc: 0}) {
+		t.Error("a memo of another program keys a task as this one does")
 	}
 }
