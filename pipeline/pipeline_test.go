@@ -412,3 +412,23 @@ func assertNoStaging(t *testing.T, out string) {
 		}
 	}
 }
+
+// TestCountsNameNoDocument: the run report's counters are totals; a
+// counter per document made its counts line as long as the corpus (the
+// per-document figures are in its table) and the run's memory grow with it.
+func TestCountsNameNoDocument(t *testing.T) {
+	st, err := Run(context.Background(), Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "link", NoWorkFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Counts["classify.commitments"] == 0 {
+		t.Errorf("no classify.commitments total in %v", st.CountNames())
+	}
+	for _, name := range st.CountNames() {
+		for _, d := range st.Docs {
+			if strings.Contains(name, d.Source.ID) {
+				t.Errorf("counter %s names document %s", name, d.Source.ID)
+			}
+		}
+	}
+}

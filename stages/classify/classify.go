@@ -55,7 +55,7 @@ func (Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc, e
 		*d = out
 		for _, c := range d.Commitments {
 			if c.IsCommitment {
-				t.Count("classify.commitments."+d.Source.ID, 1)
+				t.Count("classify.commitments", 1)
 				t.Count("classify.modality."+c.Modality, 1)
 				t.Count("classify.sector."+c.Sector, 1)
 			}
