@@ -136,7 +136,7 @@ pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; }
 {{end}}</section>
 <section id="review" aria-labelledby="h-review">
 <h2 id="h-review">Review queue</h2>
-<p>Beads a person should check before quoting them, and each document's quality warnings.</p>
+<p>Beads a person should check before quoting them, and each document's quality warnings.{{if .ReviewNote}} {{.ReviewNote}}{{end}}</p>
 <table>
 <thead><tr><th scope="col">what</th><th scope="col">where</th><th scope="col">why</th></tr></thead>
 <tbody>{{range .Review}}<tr class="review-item"><td>{{.Kind}}</td><td>{{if eq .Kind "bead"}}<a href="#s-{{.ID}}">{{.ID}}</a>{{else}}<a href="#doc-{{.ID}}">{{.ID}}</a>{{end}}</td><td>{{.Reason}}{{if .Text}}<br><small>{{.Text}}</small>{{end}}</td></tr>

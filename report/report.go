@@ -27,8 +27,11 @@ import (
 const Path = "report/index.html"
 
 // MaxReaderDocs bounds the documents the reader shows side by side: the
-// overview, charts and review queue cover every document; the reader, whose
-// size grows with the text, covers the first ones.
+// overview and charts cover every document; the reader, whose size grows
+// with the text, covers the first ones, and so does the review queue's list
+// of beads (its links lead into the reader; the other documents' beads are
+// counted, and listed in review.csv). Warnings are listed for every
+// document.
 const MaxReaderDocs = 50
 
 // Input is what the page is made from.
@@ -71,6 +74,7 @@ type page struct {
 	Reader      []*readerDoc
 	ReaderNote  string
 	Review      []reviewItem
+	ReviewNote  string
 	CardHTML    template.HTML
 	Sectors     []string
 	ModalitiesL []string
@@ -112,6 +116,10 @@ type Collector struct {
 	actorSet   map[string]bool
 	continuity map[string][2]int // group → continued, dropped
 	groups     []string
+	// reviewElsewhere counts the beads to review in documents the reader
+	// does not show: listing them made the page, and the memory that
+	// renders it, grow with the corpus, by links that led nowhere.
+	reviewElsewhere int
 }
 
 // NewCollector starts an empty collector.
@@ -219,6 +227,10 @@ func (c *Collector) Row(table string, get func(column string) any) {
 		}
 		c.continuity[g] = n
 	case "review":
+		if c.reader[s(get("doc_id"))] == nil {
+			c.reviewElsewhere++
+			return
+		}
 		p.Review = append(p.Review, reviewItem{Kind: "bead", ID: s(get("sentence_id")), DocID: s(get("doc_id")), Reason: s(get("reason")),
 			Text: shorten(s(get("zh"))+" | "+s(get("en")), 120)})
 	}
@@ -249,7 +261,10 @@ func Render(in Input, c *Collector) ([]byte, error) {
 	p := c.p
 	p.Input = in
 	if len(p.Docs) > len(p.Reader) {
-		p.ReaderNote = fmt.Sprintf("The reader shows the first %d of %d documents; the overview, the charts and the review queue cover all of them.", len(p.Reader), len(p.Docs))
+		p.ReaderNote = fmt.Sprintf("The reader shows the first %d of %d documents; the overview and the charts cover all of them.", len(p.Reader), len(p.Docs))
+	}
+	if n := c.reviewElsewhere; n > 0 {
+		p.ReviewNote = fmt.Sprintf("The list shows the beads of the %d documents in the reader; %d more beads to review are in the other documents, and review.csv lists every one.", len(p.Reader), n)
 	}
 	p.Kinds = nil
 	for k, v := range c.kinds {

@@ -300,3 +300,46 @@ func TestContinuityChartBounded(t *testing.T) {
 		t.Errorf("bars add up to %v; the rows have %d continued, %d dropped", sum, continued, dropped)
 	}
 }
+
+// TestReviewQueueBounded: the review queue lists the beads of the
+// documents the reader shows (its links lead into the reader) and counts
+// the others', however many documents there are; every document's
+// warnings are still listed.
+func TestReviewQueueBounded(t *testing.T) {
+	c := report.NewCollector()
+	docs := report.MaxReaderDocs + 30
+	for i := 0; i < docs; i++ {
+		id := "doc" + strconv.Itoa(i)
+		warnings := []string(nil)
+		if i == docs-1 {
+			warnings = []string{"a warning of the last document"}
+		}
+		c.Row("documents", func(k string) any { return map[string]any{"doc_id": id, "warnings": warnings}[k] })
+		for k := 0; k < 2; k++ {
+			sid := id + "/para1/s" + strconv.Itoa(k+1)
+			c.Row("review", func(col string) any {
+				return map[string]any{"sentence_id": sid, "doc_id": id, "reason": "low score", "zh": "中文", "en": "English"}[col]
+			})
+		}
+	}
+	page, err := report.Render(report.Input{Title: "t", Version: "0.1.0", ReviewThreshold: 0.8}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	if got, want := strings.Count(s, `<tr class="review-item"><td>bead</td>`), 2*report.MaxReaderDocs; got != want {
+		t.Errorf("%d beads listed; want %d, those of the %d documents the reader shows", got, want, report.MaxReaderDocs)
+	}
+	if !strings.Contains(s, `href="#s-doc0%2fpara1%2fs1"`) {
+		t.Error("a bead of the first document is not listed with its link into the reader")
+	}
+	if strings.Contains(s, `href="#s-doc`+strconv.Itoa(report.MaxReaderDocs)+`%2f`) {
+		t.Error("a bead of a document the reader does not show is listed")
+	}
+	if !strings.Contains(s, "60 more beads to review are in the other documents, and review.csv lists every one") {
+		t.Error("the page does not say how many beads it leaves to review.csv")
+	}
+	if !strings.Contains(s, "a warning of the last document") {
+		t.Error("the warning of a document the reader does not show is not listed")
+	}
+}
