@@ -270,7 +270,11 @@ func finishUntil(st *schemas.State, opt Options) error {
 		}
 		st.Notes = append(st.Notes, fmt.Sprintf("stopped after %s; documents written to %s", opt.Until, dir))
 	}
-	st.Summaries = schemas.Summaries(st.Docs)
+	sums, err := schemas.SummaryListOf(st.Docs)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrFatal, err)
+	}
+	st.Summaries = sums
 	return st.Err()
 }
 

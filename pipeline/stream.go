@@ -193,18 +193,19 @@ func newSink(st *schemas.State, opt Options, rel *release.Stage) (*sink, error) 
 func (s *sink) add(st *schemas.State, d schemas.Document) error {
 	start := time.Now()
 	defer func() { s.spent += time.Since(start) }()
-	sum := schemas.Summarize(d)
 	if s.w != nil {
-		if err := s.w.AddSummarized(d, sum); err != nil {
+		// the writer adds d's summary to st.Summaries (see release.Stage.Open)
+		if err := s.w.Add(d); err != nil {
 			return err
 		}
+	} else if err := st.SummaryList().Add(schemas.Summarize(d)); err != nil {
+		return err
 	}
 	if s.workDir != "" {
 		if err := writeWork(s.workDir, d); err != nil {
 			return err
 		}
 	}
-	st.Summaries = append(st.Summaries, sum)
 	if s.keep {
 		st.Docs = append(st.Docs, d)
 	}
@@ -250,6 +251,6 @@ func (s *sink) finish(st *schemas.State, log *slog.Logger) error {
 	if s.keep {
 		st.Links, st.Continuity, st.LinkReview = s.w.Links()
 	}
-	log.Info("stage done", "stage", "release", "docs", len(st.Summaries), "seconds", fmt.Sprintf("%.3f", s.spent.Seconds()))
+	log.Info("stage done", "stage", "release", "docs", st.Summaries.Len(), "seconds", fmt.Sprintf("%.3f", s.spent.Seconds()))
 	return nil
 }

@@ -21,8 +21,9 @@ type State struct {
 	// runner streams documents through the stages and keeps only their
 	// Summaries, unless asked to keep them whole.
 	Docs []Document
-	// Summaries are what the run keeps of each released document.
-	Summaries []Summary
+	// Summaries are what the run keeps of each released document (nil: none
+	// yet).
+	Summaries *SummaryList
 	// Failures are the documents that failed, with the stage and error.
 	Failures []Failure
 	// Stopped is the stage error that stopped the whole run (a bad
@@ -142,6 +143,16 @@ func (s *State) Count(name string, n int) {
 		s.Counts = map[string]int{}
 	}
 	s.Counts[name] += n
+}
+
+// SummaryList returns the run's summaries, starting them if there are none:
+// the runner and the release writer add to this one list, so a run holds a
+// summary of each document once.
+func (s *State) SummaryList() *SummaryList {
+	if s.Summaries == nil {
+		s.Summaries = &SummaryList{}
+	}
+	return s.Summaries
 }
 
 // CountNames returns the counter names in sorted order.

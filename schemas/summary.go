@@ -111,15 +111,6 @@ func shorten(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// Summaries summarizes documents.
-func Summaries(docs []Document) []Summary {
-	out := make([]Summary, len(docs))
-	for i, d := range docs {
-		out[i] = Summarize(d)
-	}
-	return out
-}
-
 // Totals are the run-level counts that the mechanisms and sectors tables
 // release, gathered one document at a time.
 type Totals struct {

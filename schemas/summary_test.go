@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -57,5 +58,50 @@ func TestTotalsMechanismDocs(t *testing.T) {
 	}
 	if tot.MechanismUnits["m1"] != 3 || tot.MechanismUnits["m2"] != 2 {
 		t.Errorf("units %v, want m1 3 and m2 2", tot.MechanismUnits)
+	}
+}
+
+// TestSummaryListKeepsSummaries: summaries read back as they were added,
+// in order, nil and empty apart, across chunks; a nil list is empty.
+func TestSummaryListKeepsSummaries(t *testing.T) {
+	title, empty, seq := "标题", "", 0
+	kinds := []Summary{
+		{Source: Source{ID: "a", TitleZh: &title, TitleEn: &empty, Sequence: &seq, Languages: []string{"zh", "en"}}, Clauses: 3,
+			Warnings: []string{}, Lines: []string{"removed  a line 1 (x): y"}, Review: nil, TruncationNote: &empty, Truncated: true},
+		{Source: Source{ID: "b", Languages: []string{}}, Warnings: nil, Review: []string{"review   b/s1 (1-1): low: 中 | en"}},
+	}
+	var l SummaryList
+	var want []Summary
+	for i := 0; i < 3000; i++ { // past one chunk
+		s := kinds[i%2]
+		s.Clauses = i
+		s.Lines = append([]string{strings.Repeat("行", i%700)}, s.Lines...)
+		if err := l.Add(s); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, s)
+	}
+	if len(l.chunks) < 2 {
+		t.Fatalf("%d chunks: the test does not cross a chunk's end", len(l.chunks))
+	}
+	if l.Len() != len(want) {
+		t.Fatalf("Len %d, want %d", l.Len(), len(want))
+	}
+	i := 0
+	for s := range l.All() {
+		if !reflect.DeepEqual(s, want[i]) {
+			t.Fatalf("summary %d reads back as %+v, want %+v", i, s, want[i])
+		}
+		i++
+	}
+	if i != len(want) {
+		t.Fatalf("%d summaries read back, want %d", i, len(want))
+	}
+	var none *SummaryList
+	for range none.All() {
+		t.Fatal("a nil list yields a summary")
+	}
+	if none.Len() != 0 {
+		t.Fatal("a nil list has a length")
 	}
 }

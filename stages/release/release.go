@@ -71,6 +71,7 @@ func Dir(output, version string) string { return filepath.Join(output, "releases
 // Run releases the documents st holds in memory (tests and tools); the
 // runner streams documents through Open, Add and Publish instead.
 func (s Stage) Run(ctx context.Context, st *schemas.State) error {
+	st.Summaries = nil // the writer summarizes st.Docs anew
 	w, err := s.Open(st)
 	if err != nil {
 		return err
@@ -116,6 +117,7 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 				return nil, err
 			}
 			w.releases, w.final, w.compare = releases, final, cmp
+			w.docs = st.SummaryList()
 			return w, nil
 		}
 	}
@@ -153,6 +155,7 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 		return nil, err
 	}
 	w.releases, w.staging, w.unlock, w.created = releases, staging, unlock, created
+	w.docs = st.SummaryList()
 	if s.Options.Version != Auto {
 		w.final = Dir(s.Options.Output, s.Options.Version)
 	}
@@ -389,7 +392,7 @@ type Writer struct {
 	create     func(name string) (io.WriteCloser, error)
 	files      []*tableFile // the tables with rows per document, in every format
 	totals     schemas.Totals
-	docs       []schemas.Summary
+	docs       *schemas.SummaryList // the run's (see Stage.Open)
 	rowCounts  map[string]int
 	info       map[string]fileInfo
 	extra      []string
@@ -463,7 +466,7 @@ func NewWriter(ds schemas.Dataset, opt Options, changelog []byte, mechanisms []s
 		return nil, err
 	}
 	w := &Writer{ds: ds, opt: opt, changelog: changelog, mechanisms: mechanisms, sectors: sectors, create: create,
-		rowCounts: map[string]int{}, info: map[string]fileInfo{}, report: report.NewCollector()}
+		rowCounts: map[string]int{}, info: map[string]fileInfo{}, report: report.NewCollector(), docs: &schemas.SummaryList{}}
 	if opt.CSVBOM {
 		w.extra = append(w.extra, "The `*.excel.csv` files are the same CSV with a UTF-8 byte-order mark and CRLF line ends, for spreadsheet programs; they are not listed in datapackage.json.")
 	}
@@ -516,14 +519,9 @@ func (w *Writer) closeFiles() {
 	}
 }
 
-// Add writes one document's rows. Documents must come in manifest order.
+// Add writes one document's rows and adds its summary to the writer's
+// list. Documents must come in manifest order.
 func (w *Writer) Add(d schemas.Document) error {
-	return w.AddSummarized(d, schemas.Summarize(d))
-}
-
-// AddSummarized is Add given d's summary, for a caller that keeps the
-// summary too: the run then holds one per document, not two.
-func (w *Writer) AddSummarized(d schemas.Document, sum schemas.Summary) error {
 	data := schemas.Data{Docs: []schemas.Document{d}}
 	var table string
 	var rows [][]any
@@ -538,7 +536,9 @@ func (w *Writer) AddSummarized(d schemas.Document, sum schemas.Summary) error {
 		}
 	}
 	w.totals.Add(d)
-	w.docs = append(w.docs, sum)
+	if err := w.docs.Add(schemas.Summarize(d)); err != nil {
+		return err
+	}
 	if f := d.Features; f != nil {
 		w.heads = append(w.heads, schemas.DocFeatures{DocID: f.DocID, Date: f.Date, Sequence: f.Sequence})
 		b := f.Prepared

@@ -34,13 +34,13 @@ func SchemaReference(heading string) string {
 // card renders the release's README.md: what the data is, what is in the
 // folder, how it was made, its fields, known limitations, how to load it and
 // how to cite it. Everything in it comes from the run's inputs.
-func card(ds schemas.Dataset, opt Options, docs []schemas.Summary, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
+func card(ds schemas.Dataset, opt Options, docs *schemas.SummaryList, files map[string]fileInfo, rowCounts map[string]int, extra []string) string {
 	version := opt.Version
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s — version %s\n\n%s\n\n", ds.Title, version, ds.Description)
 
 	b.WriteString("## Documents\n\n| doc_id | title | languages | clauses | sentences | commitments | truncated |\n|---|---|---|---|---|---|---|\n")
-	for _, d := range docs {
+	for d := range docs.All() {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %d | %d | %d | %t |\n", d.Source.ID, sourceTitle(d.Source), strings.Join(d.Source.Languages, ", "), d.Clauses, d.Sentences, d.Commitments, d.Truncated)
 	}
 
@@ -73,7 +73,7 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Summary, files map[str
 	b.WriteString("- A unit the capture cut off mid-text has `complete = false` (in `clauses`, `sentences` and `commitments` alike): its labels describe a fragment, and what follows it in the document is missing.\n")
 	b.WriteString("- `rule_ids` names the rule behind each label and `confidence` how sure the rules are; `label_source = override` marks a curator's correction, with its reason.\n\n")
 	b.WriteString("## Known limitations\n\n")
-	for _, d := range docs {
+	for d := range docs.All() {
 		if d.Truncated {
 			note := ""
 			if d.TruncationNote != nil {
@@ -87,7 +87,7 @@ func card(ds schemas.Dataset, opt Options, docs []schemas.Summary, files map[str
 	}
 	b.WriteString("- `posted_at` is the capturing site's local time; its time zone is not stated.\n")
 	fmt.Fprintf(&b, "- Sentence alignment is automatic (lengths plus shared numbers, Latin tokens and glossary terms). `score` is each bead's posterior probability. The %d beads that need a person's check — scoring below %.2f, in a paragraph without translation, or in a paragraph whose translation looks swapped or shifted — are flagged `needs_review` with a `review_reason` and listed in `review.csv`: check them before quoting.\n", rowCounts["review"], opt.ReviewThreshold)
-	for _, d := range docs {
+	for d := range docs.All() {
 		if len(d.Warnings) > 0 {
 			fmt.Fprintf(&b, "- `%s` has quality `review`: %d warning(s) in `documents.warnings` (missing or misaligned translations, duplicated clauses, empty headings…). Read them before relying on it.\n", d.Source.ID, len(d.Warnings))
 		}

@@ -103,7 +103,7 @@ type reference struct {
 
 // DataPackage renders datapackage.json (Frictionless Tabular Data Package)
 // for the tables in every format, given each written file's size and hash.
-func DataPackage(ds schemas.Dataset, version string, docs []schemas.Summary, files map[string]fileInfo) ([]byte, error) {
+func DataPackage(ds schemas.Dataset, version string, docs *schemas.SummaryList, files map[string]fileInfo) ([]byte, error) {
 	p := packageJSON{
 		Profile:     "tabular-data-package",
 		Name:        ds.Name,
@@ -116,7 +116,7 @@ func DataPackage(ds schemas.Dataset, version string, docs []schemas.Summary, fil
 		Sources:     []sourceJSON{},
 		Report:      "report/index.html",
 	}
-	for _, d := range docs {
+	for d := range docs.All() {
 		p.Sources = append(p.Sources, sourceJSON{Title: sourceTitle(d.Source), Path: d.Source.URL})
 	}
 	for _, f := range formats {
