@@ -10,20 +10,23 @@ import (
 )
 
 // SummaryList holds a run's document summaries, in the order they were
-// added, compactly: each as its JSON compressed with S2, in chunks of a
-// mebibyte. A run keeps a summary of every document to its end (for the run
-// report, the data card and datapackage.json); as structs and strings they
-// were about 2 KB a document, the largest part of a live heap that grew
-// with the corpus until the heap limit made the collector take a third of
-// the CPU (at N = 20000). JSON keeps nil and empty apart, as the cache
-// entries that hold the same fields do. A nil list is empty.
+// added, compactly: as JSON records in blocks of 256 KiB, each block
+// compressed with S2 once it is full (a block compresses much better than
+// a record, since records repeat their field names and much of their
+// manifest entries). A run keeps a summary of every document to its end
+// (for the run report, the data card and datapackage.json); as structs and
+// strings they were about 2 KB a document, held twice, the largest part of
+// a live heap that grew with the corpus until, at N = 20000, the heap limit
+// made the collector take a third of the CPU. JSON keeps nil and empty
+// apart, as the cache entries that hold the same fields do. A nil list is
+// empty.
 type SummaryList struct {
-	chunks [][]byte
+	sealed [][]byte // compressed blocks
+	open   []byte   // the block being filled: records of a length and JSON
 	n      int
-	buf    []byte // scratch for the JSON of one summary
 }
 
-const summaryChunk = 1 << 20
+const summaryBlock = 256 << 10
 
 // Add appends s.
 func (l *SummaryList) Add(s Summary) error {
@@ -31,14 +34,15 @@ func (l *SummaryList) Add(s Summary) error {
 	if err != nil {
 		return fmt.Errorf("summary of %s: %w", s.Source.ID, err)
 	}
-	l.buf = s2.Encode(l.buf[:cap(l.buf)], js)
-	need := binary.MaxVarintLen64 + len(l.buf)
-	if len(l.chunks) == 0 || cap(l.chunks[len(l.chunks)-1])-len(l.chunks[len(l.chunks)-1]) < need {
-		l.chunks = append(l.chunks, make([]byte, 0, max(summaryChunk, need)))
+	if len(l.open) > 0 && len(l.open)+binary.MaxVarintLen64+len(js) > summaryBlock {
+		l.sealed = append(l.sealed, s2.EncodeBetter(nil, l.open))
+		l.open = l.open[:0]
 	}
-	c := &l.chunks[len(l.chunks)-1]
-	*c = binary.AppendUvarint(*c, uint64(len(l.buf)))
-	*c = append(*c, l.buf...)
+	if l.open == nil {
+		l.open = make([]byte, 0, summaryBlock)
+	}
+	l.open = binary.AppendUvarint(l.open, uint64(len(js)))
+	l.open = append(l.open, js...)
 	l.n++
 	return nil
 }
@@ -59,21 +63,25 @@ func (l *SummaryList) All() iter.Seq[Summary] {
 			return
 		}
 		var plain []byte
-		for _, c := range l.chunks {
-			for len(c) > 0 {
-				n, k := binary.Uvarint(c)
-				if k <= 0 || uint64(len(c)-k) < n {
+		for i := 0; i <= len(l.sealed); i++ {
+			block := l.open
+			if i < len(l.sealed) {
+				var err error
+				if plain, err = s2.Decode(plain[:cap(plain)], l.sealed[i]); err != nil {
+					panic(fmt.Sprintf("schemas: kept summaries do not read back: %v", err))
+				}
+				block = plain
+			}
+			for len(block) > 0 {
+				n, k := binary.Uvarint(block)
+				if k <= 0 || uint64(len(block)-k) < n {
 					panic("schemas: a kept summary is cut short")
 				}
-				var err error
-				if plain, err = s2.Decode(plain[:cap(plain)], c[k:k+int(n)]); err != nil {
-					panic(fmt.Sprintf("schemas: a kept summary does not read back: %v", err))
-				}
-				c = c[k+int(n):]
 				var s Summary
-				if err := json.Unmarshal(plain, &s); err != nil {
+				if err := json.Unmarshal(block[k:k+int(n)], &s); err != nil {
 					panic(fmt.Sprintf("schemas: a kept summary does not read back: %v", err))
 				}
+				block = block[k+int(n):]
 				if !yield(s) {
 					return
 				}

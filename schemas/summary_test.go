@@ -62,7 +62,7 @@ func TestTotalsMechanismDocs(t *testing.T) {
 }
 
 // TestSummaryListKeepsSummaries: summaries read back as they were added,
-// in order, nil and empty apart, across chunks; a nil list is empty.
+// in order, nil and empty apart, across blocks; a nil list is empty.
 func TestSummaryListKeepsSummaries(t *testing.T) {
 	title, empty, seq := "标题", "", 0
 	kinds := []Summary{
@@ -72,7 +72,7 @@ func TestSummaryListKeepsSummaries(t *testing.T) {
 	}
 	var l SummaryList
 	var want []Summary
-	for i := 0; i < 3000; i++ { // past one chunk
+	for i := 0; i < 3000; i++ { // past one block
 		s := kinds[i%2]
 		s.Clauses = i
 		s.Lines = append([]string{strings.Repeat("行", i%700)}, s.Lines...)
@@ -81,8 +81,8 @@ func TestSummaryListKeepsSummaries(t *testing.T) {
 		}
 		want = append(want, s)
 	}
-	if len(l.chunks) < 2 {
-		t.Fatalf("%d chunks: the test does not cross a chunk's end", len(l.chunks))
+	if len(l.sealed) < 2 {
+		t.Fatalf("%d sealed blocks: the test does not cross blocks", len(l.sealed))
 	}
 	if l.Len() != len(want) {
 		t.Fatalf("Len %d, want %d", l.Len(), len(want))
