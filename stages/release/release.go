@@ -576,6 +576,11 @@ func (w *Writer) spoolFeatures(id string, b []byte) ([2]int64, error) {
 		if err != nil {
 			return [2]int64{}, fmt.Errorf("release: link features: %w", err)
 		}
+		// Unlinked at once: the open file is still written and read, and a
+		// run killed outright (SIGKILL, the kernel's OOM killer, a CI
+		// timeout) leaves nothing in the temporary folder. (Where an open
+		// file cannot be removed, dropSpool removes it as before.)
+		os.Remove(f.Name())
 		w.spool = f
 	}
 	if _, err := w.spool.Write(b); err != nil {
@@ -586,7 +591,8 @@ func (w *Writer) spoolFeatures(id string, b []byte) ([2]int64, error) {
 	return at, nil
 }
 
-// dropSpool removes the spool file, if there is one.
+// dropSpool closes the spool file, if there is one, and removes it where
+// it was not removed when made.
 func (w *Writer) dropSpool() {
 	if w.spool != nil {
 		w.spool.Close()

@@ -544,3 +544,23 @@ func TestProseWithoutDictionary(t *testing.T) {
 		}
 	}
 }
+
+// TestSpoolHasNoName: the link features' spool is unlinked as soon as it
+// is made, so a run killed outright leaves nothing in the temporary
+// folder; the open file still takes and gives back the features.
+func TestSpoolHasNoName(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	w := &Writer{}
+	at, err := w.spoolFeatures("doc", []byte("features"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.dropSpool()
+	if entries, _ := os.ReadDir(os.Getenv("TMPDIR")); len(entries) != 0 {
+		t.Errorf("the temporary folder holds %s while the spool is open: a killed run would leave it", entries[0].Name())
+	}
+	b := make([]byte, at[1])
+	if _, err := w.spool.ReadAt(b, at[0]); err != nil || string(b) != "features" {
+		t.Errorf("the spool gives back %q (%v)", b, err)
+	}
+}
