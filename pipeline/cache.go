@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/klauspost/compress/s2"
@@ -361,10 +362,37 @@ func (c *cache) commit(version string) error {
 		os.Remove(c.pending)
 		c.pending = ""
 	}
+	if n := clearAbandoned(c.dir, time.Now()); n > 0 {
+		c.notes = append(c.notes, fmt.Sprintf("cache: removed %d folder(s) of entries that killed runs left unfinished", n))
+	}
 	if err := os.MkdirAll(filepath.Join(c.dir, "releases"), 0o755); err != nil {
 		return err
 	}
 	return writeAtomic(c.releasePath(version), []byte(c.release))
+}
+
+// abandonedAfter is how long a pending folder may go unchanged before it
+// counts as left by a run that was killed (a running run adds an entry to
+// its folder every document).
+const abandonedAfter = time.Hour
+
+// clearAbandoned removes the pending folders of runs that were killed
+// before they could commit or discard them (at N = 10000 such a folder
+// holds gigabytes of entries), and returns how many it removed.
+func clearAbandoned(dir string, now time.Time) int {
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), ".pending-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > abandonedAfter {
+			if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // discard drops what a failed run computed: a run that fails writes

@@ -274,3 +274,34 @@ func copyReleases(t *testing.T, from, to, except string) {
 		}
 	}
 }
+
+// TestCacheClearsAbandoned: the pending folder of a killed run (unchanged
+// for over an hour) is removed by the next run that commits; one still
+// being filled is left alone.
+func TestCacheClearsAbandoned(t *testing.T) {
+	out := t.TempDir()
+	dir := filepath.Join(out, "cache")
+	old, recent := filepath.Join(dir, ".pending-old"), filepath.Join(dir, ".pending-recent")
+	for _, d := range []string{old, recent} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "doc.json.s2"), []byte("entry"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hours := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, hours, hours); err != nil {
+		t.Fatal(err)
+	}
+	_, notes := runIn(t, writeCorpus(t, 2), out, "0.1.0", true)
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the abandoned pending folder is still there (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(recent, "doc.json.s2")); err != nil {
+		t.Errorf("a recent pending folder was touched: %v", err)
+	}
+	if !strings.Contains(notes, "removed 1 folder(s) of entries that killed runs left unfinished") {
+		t.Errorf("the run report does not say what was removed:\n%s", notes)
+	}
+}
