@@ -80,10 +80,11 @@ func programHash() string {
 type cache struct {
 	dir     string
 	program string
-	shared  []byte             // what every document's rows depend on besides its own inputs
-	prefix  *prefixhash.Prefix // shared, hashed once
-	keys    map[string]string  // document id → key, for the documents of this run
-	release string             // key of the release these documents make
+	// prefix is what every document's rows depend on besides its own
+	// inputs, hashed once: every key opens with it
+	prefix  *prefixhash.Prefix
+	keys    map[string]string // document id → key, for the documents of this run
+	release string            // key of the release these documents make
 
 	mu       sync.Mutex
 	pending  string // where this run's new entries wait for its success
@@ -110,7 +111,7 @@ func openCache(opt Options, st *schemas.State) *cache {
 		fmt.Fprintf(&shared, "%s %d\n", name, len(b))
 		shared.Write(b)
 	}
-	return &cache{dir: opt.CacheDir, program: program, shared: shared.Bytes(), prefix: prefixhash.New(shared.Bytes()), keys: map[string]string{}}
+	return &cache{dir: opt.CacheDir, program: program, prefix: prefixhash.New(shared.Bytes()), keys: map[string]string{}}
 }
 
 // key is the cache key of a fetched document. Its manifest entry holds the
@@ -205,7 +206,7 @@ func (c *cache) linkMemo() (link.Memo, error) {
 		return link.Memo{}, err
 	}
 	c.rows = openLinkRows(c.dir, dir)
-	return link.Memo{Seed: c.shared, Prefix: c.prefix, Get: c.rows.Get, Put: c.rows.Put}, nil
+	return link.Memo{Seed: c.prefix, Get: c.rows.Get, Put: c.rows.Put}, nil
 }
 
 // An entry's file is the CRC-32C of its content (4 bytes, big-endian),

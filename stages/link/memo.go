@@ -1,11 +1,9 @@
 package link
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"math"
 	"strings"
 
@@ -21,10 +19,8 @@ import (
 // kept under a hash of those.
 type Memo struct {
 	// Seed is what every task's rows depend on besides the documents (the
-	// program, which embeds the rules).
-	Seed []byte
-	// Prefix, when set, is Seed hashed once (prefixhash.New(Seed)).
-	Prefix *prefixhash.Prefix
+	// program, which embeds the rules), hashed once: prefixhash.New(seed).
+	Seed *prefixhash.Prefix
 	// Digest is a hash of document i's prepared features.
 	Digest func(i int) [32]byte
 	// Get returns the rows kept under key by an earlier run. It is called
@@ -36,13 +32,7 @@ type Memo struct {
 }
 
 func (m *Memo) key(t task) [32]byte {
-	var h hash.Hash
-	if m.Prefix != nil {
-		h = m.Prefix.Hash()
-	} else {
-		h = sha256.New()
-		h.Write(m.Seed)
-	}
+	h := m.Seed.Hash()
 	fmt.Fprintf(h, "\nlink rows %s %d\n", rowsMagic, len(t.later))
 	d := m.Digest(t.doc)
 	h.Write(d[:])

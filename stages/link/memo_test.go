@@ -22,7 +22,7 @@ type mapMemo struct {
 func (m *mapMemo) memo(digests [][32]byte) *Memo {
 	m.next = map[[32]byte][]byte{}
 	m.gets, m.hits = 0, 0
-	return &Memo{Seed: []byte("program"), Digest: func(i int) [32]byte { return digests[i] },
+	return &Memo{Seed: prefixhash.New([]byte("program")), Digest: func(i int) [32]byte { return digests[i] },
 		Get: func(k [32]byte) ([]byte, bool) {
 			m.mu.Lock()
 			defer m.mu.Unlock()
@@ -119,22 +119,27 @@ func TestStreamMemo(t *testing.T) {
 	}
 }
 
-// TestMemoKeyPrefix: a memo given its seed hashed once keys a task as one
-// that hashes the seed for every task, so rows kept by either are found
-// by the other.
+// TestMemoKeyPrefix: a task's key is the hash of the seed, then the
+// documents' digests, as before the seed was hashed once (so the rows
+// kept by earlier runs are still found), and another seed keys it apart.
 func TestMemoKeyPrefix(t *testing.T) {
 	digests := [][32]byte{{1}, {2}, {3}}
-	plain := &Memo{Seed: []byte("program and curated files"), Digest: func(i int) [32]byte { return digests[i] }}
-	seeded := *plain
-	seeded.Prefix = prefixhash.New(plain.Seed)
+	seed := []byte("program and curated files")
+	m := &Memo{Seed: prefixhash.New(seed), Digest: func(i int) [32]byte { return digests[i] }}
 	for _, tk := range []task{{doc: 0}, {doc: 1, later: []int{2}}, {doc: 0, later: []int{1, 2}}} {
-		if a, b := plain.key(tk), seeded.key(tk); a != b {
-			t.Errorf("task %+v: key %x with the prefix, %x without", tk, b, a)
+		h := sha256.New()
+		h.Write(seed)
+		fmt.Fprintf(h, "\nlink rows %s %d\n", rowsMagic, len(tk.later))
+		for _, i := range append([]int{tk.doc}, tk.later...) {
+			h.Write(digests[i][:])
+		}
+		if got, want := m.key(tk), [32]byte(h.Sum(nil)); got != want {
+			t.Errorf("task %+v: key %x, want %x", tk, got, want)
 		}
 	}
-	other := *plain
-	other.Prefix = prefixhash.New([]byte("another program"))
-	if plain.key(task{doc: 0}) == other.key(task{doc: 0}) {
+	other := *m
+	other.Seed = prefixhash.New([]byte("another program"))
+	if m.key(task{doc: 0}) == other.key(task{doc: 0}) {
 		t.Error("a memo of another program keys a task as this one does")
 	}
 }
