@@ -79,7 +79,7 @@ func TestJobsSameOutput(t *testing.T) {
 	for _, jobs := range []int{1, 4} {
 		st, _ := pipeline.Run(context.Background(), pipeline.Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "classify", NoWorkFiles: true, Jobs: jobs})
 		var report bytes.Buffer
-		pipeline.WriteReport(&report, st)
+		pipeline.WriteReport(&report, st, 0)
 		got, err := release.Build(st.Dataset, release.Options{Version: "0.2.0"}, st.Data(), files["CHANGELOG.md"])
 		if err != nil {
 			t.Fatal(err)

@@ -30,6 +30,8 @@ type Config struct {
 	Jobs int `mapstructure:"jobs"`
 	// NoCache turns the incremental runner's cache off.
 	NoCache bool `mapstructure:"no_cache"`
+	// ReportRows bounds the run report's per-document lines (0: no bound).
+	ReportRows int `mapstructure:"report_rows"`
 
 	Refresh           bool   `mapstructure:"refresh"`
 	AcceptChanges     bool   `mapstructure:"accept_changes"`
@@ -59,6 +61,7 @@ var settings = []setting{
 	{"review_threshold", "review-threshold", 0.8, "alignment beads scoring below this (0–1) are flagged for review and listed in review.csv", true},
 	{"no_cache", "no-cache", false, "do not reuse or keep per-document results in <output>/cache (a rerun then recomputes everything)", true},
 	{"jobs", "jobs", 0, "documents processed at once; 0 means one per core (the output is the same for any value)", false},
+	{"report_rows", "report-rows", 50, "documents listed in the run report, and layout, removed and review lines of each kind printed (the rest are counted; warnings and failures are always printed); 0 prints everything", true},
 	{"strict", "strict", false, "fail every document that has a quality warning (missing or misaligned translation, duplicated clause, empty heading…); for scheduled runs", true},
 	{"refresh", "refresh", false, "fetch every source that has a url before running (needs --sources on disk); changed bodies are written as new snapshots, not used", false},
 	{"accept_changes", "accept-changes", false, "with --refresh: pin changed bodies in sources.yaml and use them", false},

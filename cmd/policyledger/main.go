@@ -198,6 +198,9 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	if cfg.ReviewThreshold < 0 || cfg.ReviewThreshold > 1 {
 		return usageError{fmt.Errorf("review_threshold %v: use a number from 0 to 1", cfg.ReviewThreshold)}
 	}
+	if cfg.ReportRows < 0 {
+		return usageError{fmt.Errorf("report_rows %d: use 0 (print every line) or a positive number", cfg.ReportRows)}
+	}
 	fo, err := fetchOptions(cmd, cfg)
 	if err != nil {
 		return err
@@ -230,7 +233,7 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	st, err := pipeline.Run(cmd.Context(), opt)
 	stop()
 	if st != nil {
-		pipeline.WriteReport(cmd.OutOrStdout(), st)
+		pipeline.WriteReport(cmd.OutOrStdout(), st, cfg.ReportRows)
 	}
 	return err
 }

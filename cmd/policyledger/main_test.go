@@ -46,13 +46,14 @@ func TestConfigPrecedence(t *testing.T) {
 	t.Setenv("POLICYLEDGER_OUTPUT", "from-env")
 	t.Setenv("POLICYLEDGER_LOG_LEVEL", "debug") // env only: must still be seen
 	t.Setenv("POLICYLEDGER_REVIEW_THRESHOLD", "0.65")
+	t.Setenv("POLICYLEDGER_REPORT_ROWS", "7") // an env-only whole number
 
 	c, _, err := loadConfig(flags(t, "--output", "from-flag"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{Version: "0.3.0", Output: "from-flag", CSVBOM: true, LogLevel: "debug", ReviewThreshold: 0.65,
-		FetchTimeout: "60s", FetchRetries: 4, FetchMaxBody: 50 << 20}
+		ReportRows: 7, FetchTimeout: "60s", FetchRetries: 4, FetchMaxBody: 50 << 20}
 	if c != want {
 		t.Errorf("loadConfig = %+v; want %+v", c, want)
 	}
@@ -63,8 +64,9 @@ func TestConfigPrecedence(t *testing.T) {
 	os.Remove(filepath.Join(dir, "policyledger.yaml"))
 	os.Unsetenv("POLICYLEDGER_OUTPUT")
 	os.Unsetenv("POLICYLEDGER_REVIEW_THRESHOLD")
+	os.Unsetenv("POLICYLEDGER_REPORT_ROWS")
 	c, _, _ = loadConfig(flags(t))
-	if c.Version != "auto" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 {
+	if c.Version != "auto" || c.Output != "output" || c.CSVBOM || c.ReviewThreshold != 0.8 || c.ReportRows != 50 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
