@@ -8,7 +8,7 @@ PROFILES_PKG := datapackage@1.1.10
 PROFILES     := .cache/datapackage-profiles
 FUZZTIME     ?= 3000x
 # Fuzz targets as package:target.
-FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/link:FuzzWords ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON ./stages/release:FuzzCSVField
+FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/link:FuzzWords ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON ./stages/release:FuzzCSVField ./internal/bincodec:FuzzDecode
 
 .PHONY: release test workflows unit clients fuzz fuzz-short bench eval-align eval-classify eval-links eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
 
@@ -66,6 +66,8 @@ vet:
 unit: profiles
 	@echo "== unit and end-to-end tests"
 	POLICYLEDGER_REQUIRE_FIXTURES=1 POLICYLEDGER_PROFILES=$(CURDIR)/$(PROFILES) $(GO) test -count=1 ./...
+	@echo "== the race detector over the packages whose workers share state (needs gcc)"
+	$(GO) test -count=1 -race ./internal/bincodec ./internal/prefixhash
 
 clients:
 	@echo "== DuckDB and pandas read a fresh release (builds DuckDB's cgo bindings the first time)"

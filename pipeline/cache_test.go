@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/klauspost/compress/s2"
 
 	"github.com/policyledger/policyledger/corpus"
+	"github.com/policyledger/policyledger/internal/bincodec"
 	"github.com/policyledger/policyledger/pipeline"
 	"github.com/policyledger/policyledger/sources"
 	"github.com/policyledger/policyledger/stages/align"
@@ -153,7 +153,7 @@ func TestIncrementalRuns(t *testing.T) {
 	sameAsFresh(t, src, out, "0.2.2")
 
 	// Corrupt an entry: it is recomputed, and the release is unchanged.
-	entry := filepath.Join(out, "cache", "docs", "gen-00002.json.s2")
+	entry := filepath.Join(out, "cache", "docs", "gen-00002"+pipeline.EntrySuffix)
 	if _, err := os.Stat(entry); err != nil {
 		t.Fatalf("no cache entry to corrupt: %v", err)
 	}
@@ -167,36 +167,29 @@ func TestIncrementalRuns(t *testing.T) {
 	// An entry that holds a document as classify left it, without its
 	// link features, is recomputed, not taken as far as link: its
 	// document would be in no link.
-	entry = filepath.Join(out, "cache", "docs", "gen-00003.json.s2")
-	plain, tail := readEntry(t, entry)
-	if len(tail) == 0 {
-		t.Fatalf("entry %s: no link features after its JSON", entry)
+	entry = filepath.Join(out, "cache", "docs", "gen-00003"+pipeline.EntrySuffix)
+	e := readEntry(t, entry)
+	if e.Link == nil || len(e.Link.Prepared) == 0 || e.UpTo != "link" {
+		t.Fatalf("entry %s: up to %q, link features %v; want one with link features", entry, e.UpTo, e.Link != nil)
 	}
-	var e map[string]json.RawMessage
-	if err := json.Unmarshal(plain, &e); err != nil || e["link"] == nil {
-		t.Fatalf("entry %s: %v; want one with link features", entry, err)
-	}
-	delete(e, "link")
-	e["up_to"] = json.RawMessage(`"classify"`)
-	plain, _ = json.Marshal(e)
-	writeEntry(t, entry, plain, nil)
+	e.Link, e.UpTo = nil, "classify"
+	writePlain(t, entry, bincodec.Append(nil, e))
 	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.4\n\nSame.\n")...), 0o644)
 	if c, _ := runIn(t, src, out, "0.2.4", true); c["cache.stale"] != 1 || c["cache.hit"] != 5 {
 		t.Errorf("entry without link features: counts %v; want it stale and recomputed", c)
 	}
 	sameAsFresh(t, src, out, "0.2.4")
 
-	// An entry whose JSON's length says more than the entry holds, and
-	// one whose link features were damaged after its checksum was taken,
-	// are recomputed.
-	cut := filepath.Join(out, "cache", "docs", "gen-00004.json.s2")
-	js, tail := readEntry(t, cut)
-	writePlain(t, cut, append(binary.BigEndian.AppendUint32(nil, uint32(len(js)+len(tail)+1)), append(js, tail...)...))
-	damaged := filepath.Join(out, "cache", "docs", "gen-00005.json.s2")
-	js, tail = readEntry(t, damaged)
-	plain = append(binary.BigEndian.AppendUint32(nil, uint32(len(js))), append(js, tail...)...)
+	// An entry cut short (with the checksum of what is left), and one
+	// whose link features were damaged after its checksum was taken, are
+	// recomputed.
+	cut := filepath.Join(out, "cache", "docs", "gen-00004"+pipeline.EntrySuffix)
+	plain := bincodec.Append(nil, readEntry(t, cut))
+	writePlain(t, cut, plain[:len(plain)-10])
+	damaged := filepath.Join(out, "cache", "docs", "gen-00005"+pipeline.EntrySuffix)
+	plain = bincodec.Append(nil, readEntry(t, damaged))
 	sum := crc32.Checksum(plain, crc32.MakeTable(crc32.Castagnoli))
-	plain[len(plain)-len(tail)/2] ^= 0x55
+	plain[len(plain)-10] ^= 0x55 // inside the prepared features, the entry's last field
 	os.WriteFile(damaged, append(binary.BigEndian.AppendUint32(nil, sum), s2.Encode(nil, plain)...), 0o644)
 	os.WriteFile(filepath.Join(src, "CHANGELOG.md"), append(mustRead(t, filepath.Join(src, "CHANGELOG.md")), []byte("\n## 0.2.5\n\nSame.\n")...), 0o644)
 	if c, _ := runIn(t, src, out, "0.2.5", true); c["cache.stale"] != 2 || c["cache.hit"] != 4 {
@@ -204,11 +197,9 @@ func TestIncrementalRuns(t *testing.T) {
 	}
 }
 
-// readEntry returns the JSON of a cache entry and the link features that
-// follow it. An entry is the CRC-32C of its content, then the content
-// compressed with S2: its JSON's length (4 bytes, big-endian), the JSON,
-// then the features.
-func readEntry(t *testing.T, path string) (js, tail []byte) {
+// readEntry reads a cache entry: the CRC-32C of its content, then the
+// content compressed with S2, the entry in bincodec's form.
+func readEntry(t *testing.T, path string) pipeline.CacheEntry {
 	t.Helper()
 	z := mustRead(t, path)
 	plain, err := s2.Decode(nil, z[4:])
@@ -218,13 +209,11 @@ func readEntry(t *testing.T, path string) (js, tail []byte) {
 	if crc32.Checksum(plain, crc32.MakeTable(crc32.Castagnoli)) != binary.BigEndian.Uint32(z) {
 		t.Fatalf("%s: checksum does not match", path)
 	}
-	n := 4 + int(binary.BigEndian.Uint32(plain))
-	return plain[4:n], plain[n:]
-}
-
-func writeEntry(t *testing.T, path string, js, tail []byte) {
-	t.Helper()
-	writePlain(t, path, append(append(binary.BigEndian.AppendUint32(nil, uint32(len(js))), js...), tail...))
+	var e pipeline.CacheEntry
+	if err := bincodec.Decode(plain, &e); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return e
 }
 
 // writePlain writes an entry's content with its checksum.

@@ -1,0 +1,282 @@
+package bincodec
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/policyledger/policyledger/schemas"
+)
+
+type inner struct {
+	N int
+	S *string
+}
+
+type every struct {
+	S       string
+	B       bool
+	I       int
+	I8      int8
+	I64     int64
+	U8      uint8
+	U64     uint64
+	F       float64
+	F32     float32
+	P       *int
+	PZero   *int // points at a zero value: not nil
+	PNil    *int
+	Bytes   []byte
+	BNil    []byte
+	BEmpty  []byte
+	Strs    []string
+	SNil    []string
+	SEmpty  []string
+	Inner   inner
+	Inners  []inner
+	PInner  *inner
+	M       map[string]int
+	MInt    map[int]string
+	MNil    map[string]int
+	MEmpty  map[string]int
+	Skipped string `json:"-"`
+	Nested  [][]int
+	Self    *every
+}
+
+func sample() every {
+	one, zero, s := 1, 0, "文字 text"
+	return every{
+		S: "中文 and English\n", B: true, I: -123456789, I8: -8, I64: 1 << 62, U8: 255, U64: 1<<64 - 1,
+		F: 0.1 + 0.2, F32: 1.5, P: &one, PZero: &zero, Bytes: []byte{0, 1, 255}, BEmpty: []byte{},
+		Strs: []string{"a", "", "丙"}, SEmpty: []string{}, Inner: inner{7, &s}, Inners: []inner{{1, nil}, {2, &s}},
+		PInner: &inner{}, M: map[string]int{"b": 2, "a": 1}, MInt: map[int]string{3: "c", -1: "z"}, MEmpty: map[string]int{},
+		Nested: [][]int{{1}, nil, {}}, Self: &every{S: "child"},
+	}
+}
+
+// TestRoundTrip: every kind reads back as written, nil apart from empty
+// and a pointer to a zero value apart from nil; json:"-" fields are not
+// written.
+func TestRoundTrip(t *testing.T) {
+	v := sample()
+	v.Skipped = "not written"
+	var got every
+	if err := Decode(Append(nil, v), &got); err != nil {
+		t.Fatal(err)
+	}
+	v.Skipped = ""
+	if diff := cmp.Diff(v, got, cmp.AllowUnexported(every{}, inner{})); diff != "" {
+		t.Errorf("read back differently (-written +read):\n%s", diff)
+	}
+	if got.BNil != nil || got.BEmpty == nil || got.SNil != nil || got.SEmpty == nil || got.MNil != nil || got.MEmpty == nil || got.PNil != nil || got.PZero == nil {
+		t.Errorf("nil and empty not kept apart: %+v", got)
+	}
+}
+
+// TestSameBytes: the same value gives the same bytes (maps in key order).
+func TestSameBytes(t *testing.T) {
+	want := string(Append(nil, sample()))
+	for range 20 {
+		if got := string(Append(nil, sample())); got != want {
+			t.Fatal("the same value gave other bytes")
+		}
+	}
+}
+
+// TestDamagedInput: every prefix of an encoding, and the encoding with a
+// byte changed, gives an error or a value, never a panic; a prefix always
+// gives an error.
+func TestDamagedInput(t *testing.T) {
+	b := Append(nil, sample())
+	for n := range len(b) {
+		var v every
+		if err := Decode(b[:n], &v); err == nil {
+			t.Fatalf("%d of %d bytes read without error", n, len(b))
+		}
+	}
+	for i := range b {
+		c := append([]byte(nil), b...)
+		c[i] ^= 0xff
+		var v every
+		Decode(c, &v)
+	}
+	var v every
+	if err := Decode(append(b, 0), &v); err == nil || !strings.Contains(err.Error(), "left over") {
+		t.Errorf("a byte too many: %v; want an error", err)
+	}
+}
+
+// TestHugeLength: a length larger than the input is an error, not an
+// allocation.
+func TestHugeLength(t *testing.T) {
+	var s []string
+	if err := Decode([]byte{0xff, 0xff, 0xff, 0xff, 0x0f}, &s); err == nil {
+		t.Error("a slice of 4 billion strings in 5 bytes read without error")
+	}
+}
+
+func TestUnexportedFieldPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "unexported field hidden") {
+			t.Errorf("recover() = %v; want a panic naming the field", r)
+		}
+	}()
+	type withHidden struct {
+		Shown  string
+		hidden string
+	}
+	Append(nil, withHidden{})
+}
+
+// TestEverySchemaField: a document and its link features with every field
+// set (each slice and map with an item, each pointer set) read back equal,
+// so no field of the cache's records is lost, whatever fields they gain.
+func TestEverySchemaField(t *testing.T) {
+	for _, v := range []any{new(schemas.Document), new(schemas.DocFeatures)} {
+		rv := reflect.ValueOf(v).Elem()
+		fill(rv, 0)
+		got := reflect.New(rv.Type())
+		if err := Decode(Append(nil, rv.Interface()), got.Interface()); err != nil {
+			t.Fatalf("%s: %v", rv.Type(), err)
+		}
+		// Fields JSON leaves out are not written: clear them in the
+		// expectation.
+		clearSkipped(rv)
+		if diff := cmp.Diff(rv.Interface(), got.Elem().Interface()); diff != "" {
+			t.Errorf("%s read back differently (-written +read):\n%s", rv.Type(), diff)
+		}
+	}
+}
+
+// fill sets every field of v to a value other than its zero.
+func fill(v reflect.Value, depth int) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("s" + strings.Repeat("字", depth+1))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(-3 - depth))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(5 + depth))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(0.25 + float64(depth))
+	case reflect.Pointer:
+		if depth > 6 {
+			return
+		}
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem(), depth+1)
+		v.Set(p)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		fill(s.Index(0), depth+1)
+		fill(s.Index(1), depth+2)
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, depth+1)
+		fill(e, depth+1)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), depth)
+			}
+		}
+	}
+}
+
+// clearSkipped zeroes the json:"-" fields of v's structs, as far down as
+// fill went.
+func clearSkipped(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			clearSkipped(v.Elem())
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.Uint8 {
+			for i := range v.Len() {
+				clearSkipped(v.Index(i))
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).Tag.Get("json") == "-" {
+				v.Field(i).SetZero()
+			} else {
+				clearSkipped(v.Field(i))
+			}
+		}
+	}
+}
+
+// FuzzDecode: no input makes Decode panic, and what it reads without error
+// writes back as the same bytes.
+func FuzzDecode(f *testing.F) {
+	f.Add(Append(nil, sample()))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v every
+		if err := Decode(b, &v); err != nil {
+			return
+		}
+		if got := Append(nil, v); string(got) != string(b) {
+			// Maps out of key order and varints longer than needed read
+			// back as the same values, written in the one canonical form.
+			var w every
+			if err := Decode(got, &w); err != nil || !cmp.Equal(v, w, cmp.AllowUnexported(every{}, inner{}), cmpopts.EquateNaNs()) {
+				t.Fatalf("read %x, wrote %x", b, got)
+			}
+		}
+	})
+}
+
+// TestConcurrentFirstUse: workers that meet a type at the same moment all
+// get its complete codec (the cache's workers read their first entries
+// side by side; a codec seen before it was filled crashed a run). Each
+// round uses a type no other test has used.
+func TestConcurrentFirstUse(t *testing.T) {
+	// Written as A, read as B: the same fields, so the same bytes, but B's
+	// codecs are made by the workers.
+	type leafA struct{ A, B string }
+	type nodeA struct {
+		Leaves []leafA
+		Next   *nodeA
+		M      map[string][]leafA
+	}
+	type leafB struct{ A, B string }
+	type nodeB struct {
+		Leaves []leafB
+		Next   *nodeB
+		M      map[string][]leafB
+	}
+	b := Append(nil, []nodeA{{Leaves: []leafA{{"a", "b"}}, Next: &nodeA{M: map[string][]leafA{"k": {{"c", "d"}}}}}})
+	start := make(chan struct{})
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			<-start
+			var got []nodeB
+			err := Decode(b, &got)
+			if err == nil && (len(got) != 1 || got[0].Leaves[0].B != "b" || got[0].Next.M["k"][0].B != "d") {
+				err = fmt.Errorf("read back as %+v", got)
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
