@@ -70,6 +70,10 @@ type Options struct {
 	Align    align.Options
 	Release  release.Options
 	Logger   *slog.Logger
+	// Progress, when set, is called after each document has been through
+	// the stages and to the writers (or has failed), in manifest order,
+	// from one goroutine: done of total.
+	Progress func(done, total int)
 }
 
 // step is one entry of the stage list: the stage and why it is there.

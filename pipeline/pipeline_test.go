@@ -3,7 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -430,5 +433,26 @@ func TestCountsNameNoDocument(t *testing.T) {
 				t.Errorf("counter %s names document %s", name, d.Source.ID)
 			}
 		}
+	}
+}
+
+// TestProgress: Progress hears of every document once, in order, the
+// failed ones too.
+func TestProgress(t *testing.T) {
+	fsys := embeddedMapFS(t)
+	// A document that fetch passes and parse fails: no headings.
+	broken := []byte("没有标题的一段文字。\n")
+	fsys["snapshots/broken.md"] = &fstest.MapFile{Data: broken}
+	sum := sha256.Sum256(broken)
+	fsys[sources.Manifest].Data = append(bytes.Clone(fsys[sources.Manifest].Data), []byte("  - {id: broken, issuer: x, document_type: x, languages: [zh], layout: markdown-zh, licence: x, heading_kinds: [a], snapshot: snapshots/broken.md, sha256: "+hex.EncodeToString(sum[:])+"}\n")...)
+	var calls []string
+	opt := embedded(t, t.TempDir())
+	opt.Sources = fsys
+	opt.Progress = func(done, total int) { calls = append(calls, fmt.Sprintf("%d/%d", done, total)) }
+	if st, _ := Run(context.Background(), opt); len(st.Failures) != 1 {
+		t.Fatalf("failures %v; want the broken document's", st.Failures)
+	}
+	if got := strings.Join(calls, " "); got != "1/3 2/3 3/3" {
+		t.Errorf("progress calls %q; want 1/3 2/3 3/3", got)
 	}
 }

@@ -101,6 +101,9 @@ func stream(ctx context.Context, st *schemas.State, opt Options, c *cache, chain
 		}
 		slots[i] = nil
 		<-window
+		if opt.Progress != nil {
+			opt.Progress(i+1, n)
+		}
 	}
 	close(stop)
 	wg.Wait()

@@ -205,6 +205,7 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 	opt := pipeline.Options{
 		Until:  cfg.Until,
 		Strict: cfg.Strict,
@@ -215,10 +216,11 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 			}
 			return filepath.Join(cfg.Output, "cache")
 		}(),
-		Fetch:   fo,
-		Align:   align.Options{ReviewThreshold: cfg.ReviewThreshold},
-		Release: release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},
-		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})),
+		Fetch:    fo,
+		Progress: docProgress(cmd.ErrOrStderr(), logger),
+		Align:    align.Options{ReviewThreshold: cfg.ReviewThreshold},
+		Release:  release.Options{Output: cfg.Output, Version: cfg.Version, CSVBOM: cfg.CSVBOM, ReviewThreshold: cfg.ReviewThreshold},
+		Logger:   logger,
 	}
 	if opt.Sources, opt.ManifestPath, err = sourcesFS(cfg); err != nil {
 		return err
@@ -291,6 +293,29 @@ func progress(w io.Writer) func(id string, read, total int64) {
 			bars[id] = b
 		}
 		b.Set64(read)
+	}
+}
+
+// docProgress shows how far a run is through its documents: a bar on a
+// terminal; elsewhere (a scheduled job's log) a line at each tenth of a
+// corpus of 100 documents or more, with the seconds since the run began.
+func docProgress(w io.Writer, log *slog.Logger) func(done, total int) {
+	start := time.Now()
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		var bar *progressbar.ProgressBar
+		return func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("documents"),
+					progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+					progressbar.OptionClearOnFinish())
+			}
+			bar.Set(done)
+		}
+	}
+	return func(done, total int) {
+		if total >= 100 && done*10/total != (done-1)*10/total {
+			log.Info("progress", "docs", done, "of", total, "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+		}
 	}
 }
 

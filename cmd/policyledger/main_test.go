@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -258,5 +260,23 @@ func TestWorkFilesReadable(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(dir, "output", "work", "parse", "lac-policy-2025.json"))
 	if err != nil || fi.Mode().Perm() != 0o644 {
 		t.Errorf("work file: %v, mode %v; want 0644", err, fi.Mode().Perm())
+	}
+}
+
+// TestDocProgressLog: off a terminal, a run of 100 documents or more logs
+// a progress line at each tenth, and a smaller one none.
+func TestDocProgressLog(t *testing.T) {
+	for _, tc := range []struct{ total, lines int }{{250, 10}, {100, 10}, {99, 0}, {1, 0}} {
+		var b bytes.Buffer
+		p := docProgress(&b, slog.New(slog.NewTextHandler(&b, nil)))
+		for i := 1; i <= tc.total; i++ {
+			p(i, tc.total)
+		}
+		if n := strings.Count(b.String(), "msg=progress"); n != tc.lines {
+			t.Errorf("%d documents: %d progress lines; want %d:\n%s", tc.total, n, tc.lines, b.String())
+		}
+		if tc.lines > 0 && !strings.Contains(b.String(), fmt.Sprintf("docs=%d of=%d", tc.total, tc.total)) {
+			t.Errorf("%d documents: no line for the last one:\n%s", tc.total, b.String())
+		}
 	}
 }
