@@ -109,6 +109,20 @@ func Traditional(s string) string {
 	}, s)
 }
 
+// IsHan is unicode.Is(unicode.Han, r), answered without searching the
+// table for the two ranges most text is in: below U+2E80 (Latin,
+// punctuation: no Han) and the CJK Unified Ideographs U+4E00–U+9FFF (all
+// Han). TestIsHan compares it with the table for every code point.
+func IsHan(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
+
 // Script tells whether a Chinese text is written in traditional characters
 // ("Hant") or simplified ones ("Hans"): traditional when more than 5% of its
 // Chinese characters have a different simplified form. Simplified text uses
@@ -116,7 +130,7 @@ func Traditional(s string) string {
 func Script(s string) string {
 	han, trad := 0, 0
 	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
+		if IsHan(r) {
 			han++
 			if _, ok := simple(r); ok {
 				trad++

@@ -3,6 +3,7 @@ package hanzi
 import (
 	"os"
 	"testing"
+	"unicode"
 )
 
 func TestSimplified(t *testing.T) {
@@ -31,5 +32,14 @@ func TestScript(t *testing.T) {
 	}
 	if got := Script("中國與拉美國家的合作，推進各領域交流。"); got != "Hant" {
 		t.Errorf("Script(traditional) = %s; want Hant", got)
+	}
+}
+
+// TestIsHan: IsHan answers as the Unicode table does, for every code point.
+func TestIsHan(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if IsHan(r) != unicode.Is(unicode.Han, r) {
+			t.Fatalf("IsHan(%U) = %v; the table says %v", r, IsHan(r), !IsHan(r))
+		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policyledger/policyledger/hanzi"
 )
 
 // Lexicon is a bilingual word list learned from one document: Chinese
@@ -355,7 +357,7 @@ func learn(beads []sureUnits, zv, ev *vocab) *Lexicon {
 func zhBigrams(out []uint64, s string) []uint64 {
 	var prev rune
 	for _, r := range s {
-		if r < 0x2E80 || !unicode.Is(unicode.Han, r) {
+		if !hanzi.IsHan(r) {
 			prev = 0
 			continue
 		}

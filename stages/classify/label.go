@@ -110,6 +110,34 @@ func (r *Rules) actor(lang, text string, m match, docType string) (actor, rule s
 	return "other", "default.other"
 }
 
+// lower is strings.ToLower(s), quicker on Chinese text: when no rune would
+// change it returns s, deciding without the case tables for ASCII and for
+// the blocks of Chinese text that have no case (general punctuation, CJK
+// symbols through the unified ideographs, full-width punctuation and
+// digits: TestLower checks every code point of them).
+func lower(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(s)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !caseless(r) {
+			return strings.ToLower(s)
+		}
+		i += size
+	}
+	return s
+}
+
+func caseless(r rune) bool {
+	return r >= 0x2000 && r <= 0x206F || r >= 0x3000 && r <= 0x9FFF || r >= 0xFF01 && r <= 0xFF20
+}
+
 // deciding returns the clause of text that holds byte offset pos: from the
 // last clause mark before it to the next one.
 func deciding(text string, pos int) string {
@@ -143,7 +171,7 @@ func (r *Rules) sector(texts []string, headings []string, w *work) (code, rule s
 	w.zh, w.en = reuse(w.zh, len(r.sectorZh.words)), reuse(w.en, len(r.sectorEn.words))
 	for _, t := range texts {
 		r.sectorZh.addCounts(w.zh, t, nil)
-		r.sectorEn.addCounts(w.en, strings.ToLower(t), wordStart)
+		r.sectorEn.addCounts(w.en, lower(t), wordStart)
 	}
 	zh, en := w.zh, w.en
 	inHeading := make([][]int, len(headings))

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // snapshotLines are the lines of both released snapshots, as test texts.
@@ -138,5 +139,20 @@ func TestPresentKeepsAnswers(t *testing.T) {
 	}
 	if kept < 50 {
 		t.Fatalf("%d calls answered from kept answers; want enough to test them", kept)
+	}
+}
+
+// TestLower: lower gives what strings.ToLower gives, and the code points it
+// takes as caseless are.
+func TestLower(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if caseless(r) && (unicode.ToLower(r) != r || unicode.ToUpper(r) != r || unicode.SimpleFold(r) != r) {
+			t.Fatalf("%U is taken as caseless but has case", r)
+		}
+	}
+	for _, s := range []string{"", "中方将继续推动中拉合作。", "China WILL support “CELAC”…", "中国—拉共体论坛（ＣＥＬＡＣ）", "ÉCOLE", "\xff中", "ǅ", "İstanbul"} {
+		if got, want := lower(s), strings.ToLower(s); got != want {
+			t.Errorf("lower(%q) = %q; want %q", s, got, want)
+		}
 	}
 }

@@ -163,7 +163,7 @@ func bigrams(s string) schemas.Bigrams {
 	prev := rune(-1)                    // the Han character before, if any
 	for _, r := range s {
 		// (every Han character is at U+2E80 or above)
-		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+		if hanzi.IsHan(r) {
 			if prev >= 0 {
 				keys = append(keys, uint64(prev)<<21|uint64(r))
 			}

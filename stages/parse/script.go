@@ -2,8 +2,9 @@ package parse
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/policyledger/policyledger/hanzi"
 )
 
 // lineScript is what a line is written in.
@@ -20,7 +21,7 @@ func (s lineScript) String() string {
 	return [...]string{"none", "zh", "en", "mixed"}[s]
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool { return hanzi.IsHan(r) }
 
 // isCJK reports Chinese characters and the CJK and full-width punctuation
 // that belongs to Chinese text.
