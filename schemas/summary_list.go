@@ -21,9 +21,10 @@ import (
 // apart, as the cache entries that hold the same fields do. A nil list is
 // empty.
 type SummaryList struct {
-	sealed [][]byte // compressed blocks
-	open   []byte   // the block being filled: records of a length and JSON
-	n      int
+	sealed  [][]byte // compressed blocks, each its own size
+	open    []byte   // the block being filled: records of a length and JSON
+	scratch []byte   // where blocks are compressed
+	n       int
 }
 
 const summaryBlock = 256 << 10
@@ -35,7 +36,11 @@ func (l *SummaryList) Add(s Summary) error {
 		return fmt.Errorf("summary of %s: %w", s.Source.ID, err)
 	}
 	if len(l.open) > 0 && len(l.open)+binary.MaxVarintLen64+len(js) > summaryBlock {
-		l.sealed = append(l.sealed, s2.EncodeBetter(nil, l.open))
+		// S2 writes into a buffer of the largest size a block can take, a
+		// sixth more than the block; kept as it came, each block held that
+		// much memory for a fraction of it in use.
+		l.scratch = s2.EncodeBetter(l.scratch[:cap(l.scratch)], l.open)
+		l.sealed = append(l.sealed, append(make([]byte, 0, len(l.scratch)), l.scratch...))
 		l.open = l.open[:0]
 	}
 	if l.open == nil {

@@ -84,6 +84,13 @@ func TestSummaryListKeepsSummaries(t *testing.T) {
 	if len(l.sealed) < 2 {
 		t.Fatalf("%d sealed blocks: the test does not cross blocks", len(l.sealed))
 	}
+	// A block holds the memory of its bytes, not S2's output buffer, a
+	// sixth larger than the whole uncompressed block.
+	for i, b := range l.sealed {
+		if cap(b) != len(b) {
+			t.Errorf("sealed block %d: %d bytes in a buffer of %d", i, len(b), cap(b))
+		}
+	}
 	if l.Len() != len(want) {
 		t.Fatalf("Len %d, want %d", l.Len(), len(want))
 	}
