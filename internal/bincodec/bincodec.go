@@ -12,9 +12,10 @@
 // with other unexported fields has no encoding (Append panics), where JSON
 // would drop them without a word.
 //
-// Decoding checks every length against what remains of the input, so a
-// damaged entry gives an error, never a panic or a huge allocation (the
-// cache also checks a CRC before decoding).
+// Decoding checks every length against what remains of the input, and
+// bounds how deep values nest, so a damaged entry gives an error, never a
+// panic, a huge allocation or an exhausted stack (the cache also checks a
+// CRC before decoding).
 package bincodec
 
 import (
@@ -56,9 +57,24 @@ func Decode(data []byte, v any) (err error) {
 var ErrShort = errors.New("input ends inside a value")
 
 type decoder struct {
-	b   []byte
-	i   int
-	err error
+	b     []byte
+	i     int
+	err   error
+	depth int // pointers, slices and maps open: a bound on recursion
+}
+
+// maxDepth bounds the nesting of pointers, slices and maps that Decode
+// follows: input that nests a recursive type deeper is refused, where
+// following it would exhaust the stack.
+const maxDepth = 1000
+
+func (d *decoder) enter() bool {
+	d.depth++
+	if d.depth > maxDepth {
+		d.fail(fmt.Errorf("values nested more than %d deep", maxDepth))
+		return false
+	}
+	return true
 }
 
 func (d *decoder) fail(err error) {
@@ -221,9 +237,13 @@ func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 					v.SetZero()
 				}
 			case p[0] == 1:
+				if !d.enter() {
+					return
+				}
 				n := reflect.New(elem)
 				ec.dec(d, n.Elem())
 				v.Set(n)
+				d.depth--
 			default:
 				d.fail(fmt.Errorf("pointer byte %d", p[0]))
 			}
@@ -278,11 +298,15 @@ func buildSlice(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 			v.SetZero()
 			return
 		}
+		if !d.enter() {
+			return
+		}
 		s := reflect.MakeSlice(t, n, n)
 		for i := range n {
 			ec.dec(d, s.Index(i))
 		}
 		v.Set(s)
+		d.depth--
 	}
 }
 
@@ -333,6 +357,10 @@ func buildMap(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 			v.SetZero()
 			return
 		}
+		if !d.enter() {
+			return
+		}
+		defer func() { d.depth-- }()
 		m := reflect.MakeMapWithSize(t, n)
 		k, e := reflect.New(key).Elem(), reflect.New(val).Elem()
 		for range n {

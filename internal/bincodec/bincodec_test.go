@@ -1,6 +1,7 @@
 package bincodec
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -278,5 +279,23 @@ func TestConcurrentFirstUse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestDeepNesting: input that nests a recursive type deeper than maxDepth
+// is an error, not an exhausted stack.
+func TestDeepNesting(t *testing.T) {
+	type list struct{ Next *list }
+	deep := make([]byte, 10_000_000)
+	for i := range deep {
+		deep[i] = 1 // each a pointer that is set
+	}
+	var l list
+	if err := Decode(append(deep, 0), &l); err == nil || !strings.Contains(err.Error(), "nested") {
+		t.Errorf("10 million nested pointers: %v; want an error", err)
+	}
+	shallow := append(bytes.Repeat([]byte{1}, maxDepth-1), 0)
+	if err := Decode(shallow, &l); err != nil {
+		t.Errorf("%d nested pointers: %v", maxDepth-1, err)
 	}
 }
