@@ -293,12 +293,8 @@ func buildSlice(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 		return b
 	}
 	c.dec = func(d *decoder, v reflect.Value) {
-		n, ok := nilOrLen(d, 1)
+		n, ok := d.container(v, 1)
 		if !ok {
-			v.SetZero()
-			return
-		}
-		if !d.enter() {
 			return
 		}
 		s := reflect.MakeSlice(t, n, n)
@@ -321,6 +317,16 @@ func nilOrLen(d *decoder, min int) (int, bool) {
 		return 0, false
 	}
 	return int(h - 1), true
+}
+
+// container reads a slice's or map's header, each item at least min
+// bytes, and enters it: ok is false for nil (v is then nil) and on error.
+func (d *decoder) container(v reflect.Value, min int) (n int, ok bool) {
+	if n, ok = nilOrLen(d, min); !ok {
+		v.SetZero()
+		return 0, false
+	}
+	return n, d.enter()
 }
 
 // Maps are written like slices, as key, value pairs in key order, so that
@@ -352,12 +358,8 @@ func buildMap(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 		return b
 	}
 	c.dec = func(d *decoder, v reflect.Value) {
-		n, ok := nilOrLen(d, 2)
+		n, ok := d.container(v, 2)
 		if !ok {
-			v.SetZero()
-			return
-		}
-		if !d.enter() {
 			return
 		}
 		defer func() { d.depth-- }()
