@@ -28,7 +28,7 @@ func (r *Rules) firstCue(lang, text string, present []bool) (match, bool) {
 		if !r.cueGate.may(c.re, present) {
 			continue
 		}
-		loc := c.re.FindStringSubmatchIndex(text)
+		loc := c.scan.FindStringSubmatchIndex(text)
 		if loc == nil {
 			continue
 		}
@@ -56,7 +56,7 @@ func (r *Rules) firstCue(lang, text string, present []bool) (match, bool) {
 		if c.Modality == "will" || c.Passive || !r.cueGate.may(c.re, present) {
 			continue // (rest is part of text: what it holds, text holds)
 		}
-		if loc := c.re.FindStringIndex(rest); loc != nil && strings.TrimSpace(rest[:loc[0]]) == "" {
+		if loc := c.scan.FindStringIndex(rest); loc != nil && strings.TrimSpace(rest[:loc[0]]) == "" {
 			return match{c, best.pos, best.end}, true
 		}
 	}
@@ -76,7 +76,7 @@ func contains(list []string, s string) bool {
 // matches, or "".
 func (r *Rules) notCommitment(lang, text string, present []bool) string {
 	for _, n := range r.nonCommitment[lang] {
-		if r.cueGate.may(n.re, present) && n.re.MatchString(text) {
+		if r.cueGate.may(n.re, present) && n.scan.MatchString(text) {
 			return n.id
 		}
 	}

@@ -86,12 +86,14 @@ type Rules struct {
 
 type cue struct {
 	cueRule
-	re *regexp.Regexp
+	re   *regexp.Regexp
+	scan *scanner // re's search, quicker (see scanner)
 }
 
 type namedRe struct {
-	id string
-	re *regexp.Regexp
+	id   string
+	re   *regexp.Regexp
+	scan *scanner
 }
 
 type actorRe struct {
@@ -135,12 +137,14 @@ func LoadRules() (*Rules, error) {
 	}
 	for lang, list := range lx.Modality {
 		for _, c := range list {
-			r.cues[lang] = append(r.cues[lang], cue{c, compile(c.ID, c.Pattern)})
+			re := compile(c.ID, c.Pattern)
+			r.cues[lang] = append(r.cues[lang], cue{c, re, scannerOf(re)})
 		}
 	}
 	for lang, list := range lx.NonCommitment {
 		for _, p := range list {
-			r.nonCommitment[lang] = append(r.nonCommitment[lang], namedRe{p.ID, compile(p.ID, p.Pattern)})
+			re := compile(p.ID, p.Pattern)
+			r.nonCommitment[lang] = append(r.nonCommitment[lang], namedRe{p.ID, re, scannerOf(re)})
 		}
 	}
 	for lang, list := range lx.Actor {
