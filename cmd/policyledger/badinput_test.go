@@ -154,3 +154,35 @@ func TestSnapshotLinkedFromOutside(t *testing.T) {
 		t.Errorf("exit %d: %s; want the linked snapshot refused", code, stderr.String())
 	}
 }
+
+// TestBadReportRows: a negative report_rows, from a flag or the
+// environment, or one that is no number, is a usage error naming the
+// setting, and nothing is written.
+func TestBadReportRows(t *testing.T) {
+	manifest := writeSource(t, []byte(plan), "")
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		want string
+	}{
+		{"negative flag", []string{"--report-rows", "-1"}, "", "report_rows -1: use 0 (print every line) or a positive number"},
+		{"negative env", nil, "-5", "report_rows -5"},
+		{"not a number", nil, "many", "POLICYLEDGER_REPORT_ROWS=\"many\": not a whole number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env != "" {
+				t.Setenv("POLICYLEDGER_REPORT_ROWS", tc.env)
+			}
+			out := t.TempDir()
+			var stderr bytes.Buffer
+			code := run(context.Background(), append([]string{"run", "--sources", manifest, "--output", out}, tc.args...), &bytes.Buffer{}, &stderr)
+			if code != exitUsage || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), exitUsage, tc.want)
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Errorf("output has %d entries; want nothing written", len(entries))
+			}
+		})
+	}
+}
