@@ -43,9 +43,9 @@ func WriteReport(w io.Writer, st *schemas.State, rows int) {
 		fmt.Fprintf(w, "… %d more documents in the total, not listed: --report-rows 0 lists them; a release has a row for each in documents.csv\n", more)
 	}
 	capped := map[string]*kindCap{
-		"layout":  {where: "documents.csv, columns layout and layout_reason"},
-		"removed": {where: "documents.csv, column boilerplate"},
-		"review":  {where: "review.csv"},
+		schemas.LineLayout:  {where: "documents.csv, columns layout and layout_reason"},
+		schemas.LineRemoved: {where: "documents.csv, column boilerplate"},
+		schemas.LineReview:  {where: "review.csv"},
 	}
 	emit := func(l string) {
 		kind, _, _ := strings.Cut(l, " ")
@@ -68,7 +68,7 @@ func WriteReport(w io.Writer, st *schemas.State, rows int) {
 			emit(l)
 		}
 	}
-	for _, kind := range []string{"layout", "removed", "review"} {
+	for _, kind := range []string{schemas.LineLayout, schemas.LineRemoved, schemas.LineReview} {
 		if c := capped[kind]; c.left > 0 {
 			fmt.Fprintf(w, "%-8s … %d more not shown: --report-rows 0 prints them all; a release lists every one in %s\n", kind, c.left, c.where)
 		}

@@ -89,3 +89,24 @@ func TestReportBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestReportBoundsSummaryLines: the kinds the report bounds are the kinds
+// of line Summarize writes: with a bound of 1, the embedded documents'
+// removed and review lines past the first are counted, not printed (with
+// a review threshold high enough that several sentences need review).
+func TestReportBoundsSummaryLines(t *testing.T) {
+	opt := embedded(t, t.TempDir())
+	opt.Align.ReviewThreshold = 0.95
+	st := runOK(t, opt)
+	var b bytes.Buffer
+	WriteReport(&b, st, 1)
+	out := b.String()
+	for _, kind := range []string{schemas.LineRemoved, schemas.LineReview} {
+		if n := strings.Count(out, "\n"+fmt.Sprintf("%-8s ", kind)); n != 2 { // one shown, one "… more"
+			t.Errorf("%d %s lines with a bound of 1; want 2 (one line and the count of the rest):\n%s", n, kind, out)
+		}
+		if !strings.Contains(out, fmt.Sprintf("%-8s … ", kind)) {
+			t.Errorf("no count of the %s lines left out:\n%s", kind, out)
+		}
+	}
+}

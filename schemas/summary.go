@@ -56,6 +56,15 @@ type Summary struct {
 	Review []string
 }
 
+// The kinds of run report line a summary holds: each line's first word.
+// The report bounds some kinds and never others (pipeline.WriteReport).
+const (
+	LineLayout  = "layout"
+	LineRemoved = "removed"
+	LineWarning = "warning"
+	LineReview  = "review"
+)
+
 // Summarize keeps what a Summary needs of d. A summary outlives its
 // document, so it holds copies: a string cut from the document's text (the
 // truncation note is a line of the snapshot) would keep the whole text in
@@ -75,13 +84,13 @@ func Summarize(d Document) Summary {
 	}
 	id := d.Source.ID
 	if d.LayoutReason != "" {
-		s.Lines = append(s.Lines, fmt.Sprintf("layout   %s: %s (auto: %s)", id, d.Layout, d.LayoutReason))
+		s.Lines = append(s.Lines, fmt.Sprintf("%-8s %s: %s (auto: %s)", LineLayout, id, d.Layout, d.LayoutReason))
 	}
 	for _, r := range d.Removed {
-		s.Lines = append(s.Lines, fmt.Sprintf("removed  %s line %d (%s): %s", id, r.Line, r.Rule, shorten(r.Text, 60)))
+		s.Lines = append(s.Lines, fmt.Sprintf("%-8s %s line %d (%s): %s", LineRemoved, id, r.Line, r.Rule, shorten(r.Text, 60)))
 	}
 	for _, w := range d.Warnings {
-		s.Lines = append(s.Lines, fmt.Sprintf("warning  %s: %s", id, w))
+		s.Lines = append(s.Lines, fmt.Sprintf("%-8s %s: %s", LineWarning, id, w))
 	}
 	for _, c := range d.Clauses {
 		if c.IsText() {
@@ -96,7 +105,7 @@ func Summarize(d Document) Summary {
 	}
 	for _, snt := range d.Sentences {
 		if snt.NeedsReview {
-			s.Review = append(s.Review, fmt.Sprintf("review   %s (%s): %s: %s | %s", snt.ID, snt.Bead, snt.ReviewReason, shorten(snt.Zh, 24), shorten(snt.En, 48)))
+			s.Review = append(s.Review, fmt.Sprintf("%-8s %s (%s): %s: %s | %s", LineReview, snt.ID, snt.Bead, snt.ReviewReason, shorten(snt.Zh, 24), shorten(snt.En, 48)))
 		}
 	}
 	return s
