@@ -19,13 +19,13 @@
 package bincodec
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -336,11 +336,11 @@ func buildMap(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 	var less func(a, b reflect.Value) int
 	switch key.Kind() {
 	case reflect.String:
-		less = func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) }
+		less = func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) }
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		less = func(a, b reflect.Value) int { return cmpOrdered(a.Int(), b.Int()) }
+		less = func(a, b reflect.Value) int { return cmp.Compare(a.Int(), b.Int()) }
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		less = func(a, b reflect.Value) int { return cmpOrdered(a.Uint(), b.Uint()) }
+		less = func(a, b reflect.Value) int { return cmp.Compare(a.Uint(), b.Uint()) }
 	default:
 		panic(fmt.Sprintf("bincodec: no encoding for map keys of %s", key))
 	}
@@ -377,16 +377,6 @@ func buildMap(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 		}
 		v.Set(m)
 	}
-}
-
-func cmpOrdered[T int64 | uint64](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Structs are their fields in order, without names.
