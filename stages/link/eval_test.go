@@ -308,3 +308,35 @@ func TestEvalLinksAcrossLanguages(t *testing.T) {
 		t.Errorf("across languages: precision %.3f on %d links; want at least 0.9", p, clear.tp+clear.fp)
 	}
 }
+
+// BenchmarkFeatures times the link stage's work on one document: its
+// features extracted from the classified clauses, then prepared and
+// encoded as the run carries them (both real documents per iteration).
+func BenchmarkFeatures(b *testing.B) {
+	r, err := link.LoadRules()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	terms, _ := anchors.Load(sources.FS())
+	registry, _ := anchors.LoadRegistry(sources.FS())
+	g := anchors.NewGlossary(terms, registry)
+	var size int
+	for _, d := range st.Docs {
+		for _, c := range d.Clauses {
+			size += len(c.TextZh) + len(c.TextEn)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, d := range st.Docs {
+			if _, err := link.Encode(link.Features(d, g, r)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -90,44 +90,134 @@ func vecOf(m map[string]int) vec[string] {
 	return v
 }
 
+// newFamily indexes the features of a document's clauses. Keys are
+// numbered by a map in the order first met, and only the distinct ones are
+// sorted: sorting every clause's keys together and finding each again by
+// binary search was half of preparing a document.
 func newFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
-	var fam Family[K]
 	entries := 0
 	for _, v := range vs {
 		entries += len(v.keys)
 	}
-	all := make([]K, 0, entries)
+	number := make(map[K]int32, entries/2)
+	ids, met := make([]int32, 0, entries), make([]K, 0, entries/2)
 	for _, v := range vs {
-		if len(v.keys) > 0 {
-			fam.N++
+		for _, k := range v.keys {
+			id, ok := number[k]
+			if !ok {
+				id = int32(len(met))
+				number[k], met = id, append(met, k)
+			}
+			ids = append(ids, id)
 		}
-		all = append(all, v.keys...)
 	}
-	slices.Sort(all)
-	fam.Keys = slices.Clip(slices.Compact(all))
+	keys := append(make([]K, 0, len(met)), met...)
+	slices.Sort(keys)
+	rank := make([]int32, len(keys))
+	for i, k := range keys {
+		rank[number[k]] = int32(i)
+	}
+	for i, id := range ids {
+		ids[i] = rank[id]
+	}
+	return index(vs, keys, ids)
+}
+
+// A bigram key has 42 bits (two characters of 21), which leaves 22 for the
+// position of its entry among the family's entries: key and position pack
+// into one uint64.
+const (
+	entryBits = 22
+	keyBits   = 64 - entryBits
+)
+
+// bigramFamily is newFamily for character bigrams, by a radix sort of the
+// packed entries on their key bits. The sort is stable, so the entries of
+// a key stay in clause order; walking them numbers the keys without a map.
+// Families too large to pack (over four million entries) or with wider
+// keys take newFamily.
+func bigramFamily(vs []vec[uint64]) Family[uint64] {
+	entries := 0
+	for _, v := range vs {
+		entries += len(v.keys)
+	}
+	if entries >= 1<<entryBits {
+		return newFamily(vs)
+	}
+	packed := make([]uint64, 0, entries)
+	for _, v := range vs {
+		for _, k := range v.keys {
+			if k >= 1<<keyBits {
+				return newFamily(vs)
+			}
+			packed = append(packed, k<<entryBits|uint64(len(packed)))
+		}
+	}
+	radixSortKeys(packed, make([]uint64, len(packed)))
+	ids, keys := make([]int32, entries), make([]uint64, 0, entries/2)
+	for _, p := range packed {
+		if k := p >> entryBits; len(keys) == 0 || k != keys[len(keys)-1] {
+			keys = append(keys, k)
+		}
+		ids[p&(1<<entryBits-1)] = int32(len(keys) - 1)
+	}
+	return index(vs, slices.Clip(keys), ids)
+}
+
+// radixSortKeys sorts packed entries by their key bits, stably (least
+// significant digit first, 11 bits a pass), with tmp (as long) as scratch.
+func radixSortKeys(xs, tmp []uint64) {
+	const digit = 11
+	var count [1 << digit]int
+	src, dst := xs, tmp
+	for shift := uint(entryBits); shift < 64; shift += digit {
+		clear(count[:])
+		for _, x := range src {
+			count[x>>shift&(1<<digit-1)]++
+		}
+		if len(src) == 0 || count[src[0]>>shift&(1<<digit-1)] == len(src) {
+			continue // every entry has this digit: the pass would move none
+		}
+		sum := 0
+		for i, c := range count {
+			count[i], sum = sum, sum+c
+		}
+		for _, x := range src {
+			d := x >> shift & (1<<digit - 1)
+			dst[count[d]] = x
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if len(xs) > 0 && &src[0] != &xs[0] {
+		copy(xs, src)
+	}
+}
+
+// index makes the family of the clauses vs, whose features are keys (sorted,
+// distinct) and ids the position in keys of each clause's each feature, in
+// clause order.
+func index[K cmp.Ordered](vs []vec[K], keys []K, ids []int32) Family[K] {
+	fam := Family[K]{Keys: keys, DF: make([]int, len(keys)), IDs: make([][]int32, len(vs)), TFW: make([][]float64, len(vs))}
 	// Every clause's ids and weights, and every feature's postings, are
 	// slices of three arrays of one entry per (clause, feature).
-	ids, tfw, post := make([]int32, 0, entries), make([]float64, 0, entries), make([]int32, entries)
-	fam.DF = make([]int, len(fam.Keys))
-	fam.IDs = make([][]int32, len(vs))
-	fam.TFW = make([][]float64, len(vs))
+	tfw, post := make([]float64, len(ids)), make([]int32, len(ids))
+	at := 0
 	for j, v := range vs {
 		if len(v.keys) == 0 {
 			continue
 		}
-		start, lo := len(ids), 0
-		for k, key := range v.keys {
-			// a clause's keys are in order, so each is after the one before
-			i, _ := slices.BinarySearch(fam.Keys[lo:], key)
-			lo += i
-			ids = append(ids, int32(lo))
-			fam.DF[lo]++
-			tfw = append(tfw, termWeight(v.counts[k]))
+		fam.N++
+		start := at
+		for k := range v.keys {
+			fam.DF[ids[at]]++
+			tfw[at] = termWeight(v.counts[k])
+			at++
 		}
-		fam.IDs[j], fam.TFW[j] = ids[start:len(ids):len(ids)], tfw[start:len(tfw):len(tfw)]
+		fam.IDs[j], fam.TFW[j] = ids[start:at:at], tfw[start:at:at]
 	}
-	fam.Post = make([][]int32, len(fam.Keys))
-	at := 0
+	fam.Post = make([][]int32, len(keys))
+	at = 0
 	for id, n := range fam.DF {
 		fam.Post[id] = post[at : at : at+n]
 		at += n
@@ -155,7 +245,7 @@ func Prepare(f schemas.DocFeatures) *Prepared {
 		zh[j] = vec[uint64]{keys: c.Zh.Keys, counts: c.Zh.Counts}
 		en[j], anc[j] = vecOf(c.En), vecOf(counts(c.Anchors))
 	}
-	p := &Prepared{DocID: f.DocID, Zh: newFamily(zh), En: newFamily(en), Anc: newFamily(anc)}
+	p := &Prepared{DocID: f.DocID, Zh: bigramFamily(zh), En: newFamily(en), Anc: newFamily(anc)}
 	df := map[string]int{}
 	for _, c := range f.Clauses {
 		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh.Keys) > 0, HasEn: len(c.En) > 0,

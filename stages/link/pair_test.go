@@ -174,3 +174,63 @@ func TestDecodeBroken(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilies: newFamily (by a map) and bigramFamily (by a radix sort, or
+// newFamily when keys are too wide to pack) build the family the plain
+// way would, for families of every size, few or many distinct keys, and
+// clauses without features.
+func TestFamilies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	randomVecs := func(clauses, alphabet int, key func(int) uint64) []vec[uint64] {
+		vs := make([]vec[uint64], clauses)
+		for j := range vs {
+			var keys []uint64
+			for range rng.IntN(40) {
+				keys = append(keys, key(rng.IntN(alphabet)))
+			}
+			slices.Sort(keys)
+			vs[j].keys = slices.Compact(keys)
+			for range vs[j].keys {
+				vs[j].counts = append(vs[j].counts, 1+rng.IntN(3))
+			}
+		}
+		return vs
+	}
+	keys := map[string]func(int) uint64{
+		// bigram-shaped keys (two characters of 21 bits) that differ in
+		// every digit of the radix sort, or only in the lowest ones
+		"scattered bigrams": func(i int) uint64 { return uint64(0x4e00+i%4000)<<21 | uint64(0x4e00+(i*7919)%20000) },
+		"close bigrams":     func(i int) uint64 { return uint64(0x4e00+i/700)<<21 | uint64(0x4e00+i%700) },
+		"too wide to pack":  func(i int) uint64 { return uint64(i) << 50 },
+	}
+	for k := 0; k < 100; k++ {
+		clauses, alphabet := rng.IntN(120), 1+rng.IntN(5000)
+		for name, key := range keys {
+			zh := randomVecs(clauses, alphabet, key)
+			want := referenceFamily(zh)
+			for how, got := range map[string]Family[uint64]{"bigramFamily": bigramFamily(zh), "newFamily": newFamily(zh)} {
+				if !sameFamily(want, got) {
+					t.Fatalf("%s, %s: %d clauses of %d keys (-want +got):\n%s", how, name, clauses, alphabet, cmp.Diff(want, got, cmpopts.EquateEmpty()))
+				}
+			}
+			en := make([]vec[string], len(zh))
+			for j, v := range zh {
+				for _, key := range v.keys {
+					en[j].keys = append(en[j].keys, fmt.Sprintf("w%020d", key)) // same order as the numbers
+				}
+				en[j].counts = v.counts
+			}
+			if want, got := referenceFamily(en), newFamily(en); !sameFamily(want, got) {
+				t.Fatalf("newFamily, words from %s (-want +got):\n%s", name, cmp.Diff(want, got, cmpopts.EquateEmpty()))
+			}
+		}
+	}
+}
+
+// sameFamily reports whether a and b are equal, an empty slice equal to
+// nil (the encoding does not tell them apart).
+func sameFamily[K interface{ ~uint64 | ~string }](a, b Family[K]) bool {
+	return a.N == b.N && slices.Equal(a.Keys, b.Keys) && slices.Equal(a.DF, b.DF) &&
+		slices.EqualFunc(a.Post, b.Post, slices.Equal) && slices.EqualFunc(a.IDs, b.IDs, slices.Equal) &&
+		slices.EqualFunc(a.TFW, b.TFW, slices.Equal)
+}

@@ -1,8 +1,10 @@
 package link
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/policyledger/policyledger/schemas"
@@ -182,4 +184,39 @@ func refBigrams(b schemas.Bigrams) map[string]int {
 		m[string([]rune{rune(k >> 21), rune(k & (1<<21 - 1))})] = b.Counts[i]
 	}
 	return m
+}
+
+// referenceFamily is a family built the plain way: every clause's keys
+// sorted together, then each found by binary search. newFamily and
+// bigramFamily must give the same family.
+func referenceFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
+	var fam Family[K]
+	var all []K
+	for _, v := range vs {
+		if len(v.keys) > 0 {
+			fam.N++
+		}
+		all = append(all, v.keys...)
+	}
+	slices.Sort(all)
+	fam.Keys = append([]K{}, slices.Compact(all)...)
+	fam.DF = make([]int, len(fam.Keys))
+	fam.IDs = make([][]int32, len(vs))
+	fam.TFW = make([][]float64, len(vs))
+	fam.Post = make([][]int32, len(fam.Keys))
+	for j, v := range vs {
+		for k, key := range v.keys {
+			i, _ := slices.BinarySearch(fam.Keys, key)
+			fam.IDs[j] = append(fam.IDs[j], int32(i))
+			fam.TFW[j] = append(fam.TFW[j], 1+math.Log(float64(v.counts[k])))
+			fam.DF[i]++
+			fam.Post[i] = append(fam.Post[i], int32(j))
+		}
+	}
+	for i := range fam.Post {
+		if fam.Post[i] == nil {
+			fam.Post[i] = []int32{}
+		}
+	}
+	return fam
 }
