@@ -336,9 +336,10 @@ func (fam *Family[K]) hits(j int, x *against, num []float64) float64 {
 
 // scratch is one goroutine's working memory for pair.
 type scratch struct {
-	zh, en, anc  against
-	numZh, numEn []float64
-	cands        []cand
+	zh, en, anc          against
+	numZh, numEn, numAnc []float64
+	hitAnc               []int32
+	cands                []cand
 }
 
 type cand struct {
@@ -357,26 +358,29 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 	all := float64(len(a.Clauses) + len(b.Clauses))
 	maxIDF := math.Log((all + 1) / 3)
 	mechIDF := func(k string) float64 { return math.Log((all + 1) / float64(a.mechDF(k)+b.mechDF(k)+1)) }
-	// anchorWeight sums the weights of earlier clause i's anchors that
-	// the later clause's sorted anchors hold (all when nil), in key order.
-	anchorWeight := func(i int, in []string, all bool) float64 {
-		var w float64
-		for _, id := range a.Anc.IDs[i] {
-			if all || has(in, a.Anc.Keys[id]) {
-				w += s.anc.idf[id]
-			}
-		}
-		return w
-	}
 	s.numZh, s.numEn = grow(s.numZh, len(b.Clauses)), grow(s.numEn, len(b.Clauses))
-	numZh, numEn := s.numZh, s.numEn
+	s.numAnc, s.hitAnc = grow(s.numAnc, len(b.Clauses)), grow(s.hitAnc, len(b.Clauses))
+	numZh, numEn, numAnc, hitAnc := s.numZh, s.numEn, s.numAnc, s.hitAnc
 	clear(numZh)
 	clear(numEn)
+	clear(numAnc)
+	clear(hitAnc)
 	for i, ca := range a.Clauses {
 		totZh, totEn := a.Zh.hits(i, &s.zh, numZh), a.En.hits(i, &s.en, numEn)
 		cands := s.cands[:0]
 		best := 0.0
-		anchorTotal := anchorWeight(i, nil, true)
+		// The weights of earlier clause i's anchors, in key order: all of
+		// them, and for each later clause those it holds (numAnc), with
+		// how many it holds (hitAnc).
+		anchorTotal := 0.0
+		for _, id := range a.Anc.IDs[i] {
+			w := s.anc.idf[id]
+			anchorTotal += w
+			for _, l := range s.anc.post[id] {
+				numAnc[l] += w
+				hitAnc[l]++
+			}
+		}
 		for j, cb := range b.Clauses {
 			text := 0.0
 			switch {
@@ -403,8 +407,8 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 					score += r.Weights.Mechanism * m
 				}
 			}
-			if anchorTotal > 0 && ca.AnchorMask&cb.AnchorMask != 0 && meets(ca.Anchors, cb.Anchors) {
-				score += r.Weights.Anchors * anchorWeight(i, cb.Anchors, false) / anchorTotal
+			if anchorTotal > 0 && hitAnc[j] > 0 {
+				score += r.Weights.Anchors * numAnc[j] / anchorTotal
 			}
 			if ca.SectorMask&cb.SectorMask != 0 && meets(ca.Sectors, cb.Sectors) {
 				score += r.Weights.Sector
@@ -430,7 +434,7 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 			for _, k := range intersect(ca.Mech, cb.Mech) {
 				evidence = append(evidence, "mechanism "+k)
 			}
-			if shared := intersect(ca.Anchors, cb.Anchors); anchorTotal > 0 && anchorWeight(i, cb.Anchors, false) > 0 {
+			if shared := intersect(ca.Anchors, cb.Anchors); anchorTotal > 0 && numAnc[c.j] > 0 {
 				for _, k := range shared {
 					evidence = append(evidence, "anchor "+k)
 				}
@@ -448,6 +452,8 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 			out = append(out, schemas.Link{From: ca.ID, To: cb.ID, FromDoc: a.DocID, ToDoc: b.DocID,
 				Relation: rel, Score: math.Round(c.score*10000) / 10000, Evidence: evidence})
 		}
+		clear(numAnc)
+		clear(hitAnc)
 	}
 	return out
 }
