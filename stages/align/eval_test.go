@@ -386,3 +386,30 @@ func BenchmarkAlignCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "sentences/s")
 }
+
+// BenchmarkStage times the align stage's work on one document as the run
+// does it (its own glossary built, every paragraph aligned, misaligned
+// paragraphs flagged), on both real documents per iteration.
+func BenchmarkStage(b *testing.B) {
+	st := corpus(b)
+	fn, err := align.Stage{}.Prepare(context.Background(), st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int
+	for _, d := range st.Docs {
+		for _, c := range d.Clauses {
+			size += len(c.TextZh) + len(c.TextEn)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, d := range st.Docs {
+			var t schemas.Tally
+			if err := fn(&d, &t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
