@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -333,12 +332,6 @@ func (g *Glossary) startsZh(r rune) bool {
 	return len(g.zh[r]) > 0
 }
 
-// startsEn reports whether some form's first word may be w, in any case.
-func (g *Glossary) startsEn(w string) bool {
-	h := wordHash(w)
-	return g.enFirst[h/64]&(1<<(h%64)) != 0
-}
-
 func isCJKNumeralBefore(s string, i int) bool {
 	r, _ := utf8.DecodeLastRuneInString(s[:i])
 	_, ok := cjkValue(r)
@@ -359,26 +352,42 @@ func (g *Glossary) En(s string) []string {
 			i += size
 			continue
 		}
-		j := i
-		for j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j]) || s[j] == '-' || s[j] == '&' || s[j] == '.' && j+1 < len(s) && isASCIILetter(s[j+1])) {
-			j++
+		// One pass over the word finds its end, its capitals, digits and
+		// letters, and its wordHash (each was a pass of its own).
+		j, upper, digit, letter, h := i, 0, false, false, uint32(2166136261)
+	word:
+		for ; j < len(s); j++ {
+			c := s[j]
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper, letter = upper+1, true
+				c += 'a' - 'A'
+			case c >= 'a' && c <= 'z':
+				letter = true
+			case c >= '0' && c <= '9':
+				digit = true
+			case c == '-' || c == '&' || c == '.' && j+1 < len(s) && isASCIILetter(s[j+1]):
+			default:
+				break word
+			}
+			h = (h ^ uint32(c)) * 16777619
 		}
 		w := s[i:j]
 		lw := w // lower-cased, when it has capitals
-		if hasASCIIUpper(w) {
+		if upper > 0 {
 			lw = string(appendLower(buf[:0], w))
 		}
 		switch num, rest := leadingNumber(lw); {
 		case num != "" && (rest == "" || numberSuffix[rest]):
 			keys = append(keys, "num:"+canonNumber(num)) // 2030, 1960s, 3rd
-		case hasUpperOrDigitMix(w):
+		case upper >= 2 || digit && letter: // hasUpperOrDigitMix, for ASCII
 			keys = append(keys, "latin:"+strings.TrimRight(w, ".")) // AEO, 5G, U.N
 		default:
 			if n, ok := ordinal(lw); ok {
 				keys = append(keys, "num:"+strconv.Itoa(n))
 			}
 		}
-		if g != nil && g.startsEn(w) {
+		if h %= enFirstBits; g != nil && g.enFirst[h/64]&(1<<(h%64)) != 0 { // startsEn
 			for _, e := range g.en[lw] {
 				if !slices.Contains(seen, e.term) && hasPrefixLower(s[i:], e.form) {
 					seen = append(seen, e.term)
@@ -390,15 +399,6 @@ func (g *Glossary) En(s string) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func hasASCIIUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 'A' && s[i] <= 'Z' {
-			return true
-		}
-	}
-	return false
 }
 
 func appendLower(b []byte, s string) []byte {
@@ -456,40 +456,6 @@ func asciiLower(s string) string {
 		}
 	}
 	return s
-}
-
-// hasUpperOrDigitMix reports whether an English word looks like an acronym
-// or code that a Chinese text would keep in Latin letters: two or more
-// capitals (AEO, FATF, BRICS) or letters mixed with digits (5G).
-func hasUpperOrDigitMix(w string) bool {
-	upper, digit, letter := 0, false, false
-	for i := 0; i < len(w); {
-		if c := w[i]; c < utf8.RuneSelf { // the words En reads are ASCII
-			switch {
-			case c >= 'A' && c <= 'Z':
-				upper++
-				letter = true
-			case c >= '0' && c <= '9':
-				digit = true
-			case c >= 'a' && c <= 'z':
-				letter = true
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(w[i:])
-		switch {
-		case unicode.IsUpper(r):
-			upper++
-			letter = true
-		case unicode.IsDigit(r):
-			digit = true
-		case unicode.IsLetter(r):
-			letter = true
-		}
-		i += size
-	}
-	return upper >= 2 || digit && letter
 }
 
 // firstWord is the leading word of s as En tokenises it.

@@ -1,8 +1,14 @@
 package anchors
 
 import (
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -82,5 +88,133 @@ func TestEnOrdinals(t *testing.T) {
 	want := []string{"num:11", "num:20", "num:5"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("En = %q, want %q", got, want)
+	}
+}
+
+// enRef is En as it was written before its word scan found capitals,
+// digits and the word's hash in one pass: the definition En must keep.
+func (g *Glossary) enRef(s string) []string {
+	var keys []string
+	var seen []int // terms found: few per sentence
+	var buf [32]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf || !(isASCIIDigit(c) || isASCIILetter(c)) {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) && (isASCIIDigit(s[j]) || isASCIILetter(s[j]) || s[j] == '-' || s[j] == '&' || s[j] == '.' && j+1 < len(s) && isASCIILetter(s[j+1])) {
+			j++
+		}
+		w := s[i:j]
+		lw := w // lower-cased, when it has capitals
+		if hasASCIIUpper(w) {
+			lw = string(appendLower(buf[:0], w))
+		}
+		switch num, rest := leadingNumber(lw); {
+		case num != "" && (rest == "" || numberSuffix[rest]):
+			keys = append(keys, "num:"+canonNumber(num)) // 2030, 1960s, 3rd
+		case hasUpperOrDigitMix(w):
+			keys = append(keys, "latin:"+strings.TrimRight(w, ".")) // AEO, 5G, U.N
+		default:
+			if n, ok := ordinal(lw); ok {
+				keys = append(keys, "num:"+strconv.Itoa(n))
+			}
+		}
+		if g != nil && g.startsEn(w) {
+			for _, e := range g.en[lw] {
+				if !slices.Contains(seen, e.term) && hasPrefixLower(s[i:], e.form) {
+					seen = append(seen, e.term)
+					keys = append(keys, g.keys[e.term])
+				}
+			}
+		}
+		i = j
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// startsEn reports whether some form's first word may be w, in any case.
+func (g *Glossary) startsEn(w string) bool {
+	h := wordHash(w)
+	return g.enFirst[h/64]&(1<<(h%64)) != 0
+}
+
+func hasASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// hasUpperOrDigitMix reports whether an English word looks like an acronym
+// or code that a Chinese text would keep in Latin letters: two or more
+// capitals (AEO, FATF, BRICS) or letters mixed with digits (5G).
+func hasUpperOrDigitMix(w string) bool {
+	upper, digit, letter := 0, false, false
+	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf { // the words En reads are ASCII
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper++
+				letter = true
+			case c >= '0' && c <= '9':
+				digit = true
+			case c >= 'a' && c <= 'z':
+				letter = true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[i:])
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			letter = true
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsLetter(r):
+			letter = true
+		}
+		i += size
+	}
+	return upper >= 2 || digit && letter
+}
+
+// TestEnMatchesReference: En gives the keys of enRef on random texts of
+// words that are numbers, ordinals, acronyms, codes, glossary forms in any
+// case, and of everything else En looks at.
+func TestEnMatchesReference(t *testing.T) {
+	g := NewGlossary([]Term{
+		{Zh: "拉共体", En: []string{"CELAC"}},
+		{Zh: "一带一路", En: []string{"Belt and Road", "BRI"}},
+		{Zh: "联合国", En: []string{"United Nations", "U.N."}},
+		{Zh: "中拉论坛", En: []string{"China-CELAC Forum"}},
+		{Zh: "五年", En: []string{"5-year plan"}},
+	})
+	words := []string{"the", "The", "CELAC", "celac", "Belt", "belt", "and", "Road", "BRI", "bri", "United", "UNITED",
+		"Nations", "U.N.", "U.N", "u.n.", "China-CELAC", "Forum", "5-year", "plan", "2030", "1960s", "1960S", "3rd", "3RD",
+		"21st", "first", "First", "TWENTIETH", "5G", "g20", "AEO", "Ae", "R&D", "e.g.", "A.", "x-", "&", ".", "-", "4.5",
+		"0.50", "007", "中国", "é", " ", "  ", ",", "(", "\xff", "a.b", "AbC", "abC1"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for k := 0; k < 50000; k++ {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(words[rng.IntN(len(words))])
+			if rng.IntN(3) > 0 {
+				b.WriteByte(" ,.;"[rng.IntN(4)])
+			}
+		}
+		s := b.String()
+		for _, gl := range []*Glossary{g, nil} {
+			if got, want := gl.En(s), gl.enRef(s); !cmp.Equal(got, want) {
+				t.Fatalf("En(%q) = %q; enRef gives %q", s, got, want)
+			}
+		}
 	}
 }
