@@ -156,3 +156,45 @@ func TestLower(t *testing.T) {
 		}
 	}
 }
+
+// TestLiteralsRandom: for sets of words small and large, of one script or
+// both, overlapping themselves or not, the counts are strings.Count's, with
+// and without a filter on starts.
+func TestLiteralsRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	alphabet := []string{"a", "b", "A", "中", "国", " ", "5"}
+	random := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	for k := 0; k < 3000; k++ {
+		l := newLiterals()
+		for range 1 + rng.IntN(10) {
+			l.add(random(1 + rng.IntN(3)))
+		}
+		l.build()
+		s := random(rng.IntN(30))
+		got, starts := l.counts(s, nil), l.counts(s, wordStart)
+		for id, w := range l.words {
+			if want := strings.Count(s, w); got[id] != want {
+				t.Fatalf("%q in %q: %d; strings.Count says %d (words %q)", w, s, got[id], want, l.words)
+			}
+			want := 0
+			for at := 0; ; at += len(w) {
+				i := strings.Index(s[at:], w)
+				if i < 0 {
+					break
+				}
+				if at += i; wordStart(s, at) {
+					want++
+				}
+			}
+			if starts[id] != want {
+				t.Fatalf("%q in %q: %d at word starts; want %d", w, s, starts[id], want)
+			}
+		}
+	}
+}
