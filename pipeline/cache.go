@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -177,10 +178,13 @@ func (c *cache) get(d *schemas.Document, upTo string, t *schemas.Tally) (schemas
 // put stores a document's results under its key, aside until the run
 // succeeds (see commit).
 func (c *cache) put(d schemas.Document, upTo string) error {
-	b, err := encodeEntry(cacheEntry{Key: c.keys[d.Source.ID], Doc: d, UpTo: upTo, Link: d.Features})
+	buf := entryBuffers.Get().(*[]byte)
+	defer entryBuffers.Put(buf)
+	b, err := appendEntry((*buf)[:0], cacheEntry{Key: c.keys[d.Source.ID], Doc: d, UpTo: upTo, Link: d.Features})
 	if err != nil {
 		return err
 	}
+	*buf = b
 	dir, err := c.pendingDir()
 	if err != nil {
 		return err
@@ -221,7 +225,13 @@ func (c *cache) linkMemo() (link.Memo, error) {
 // names no fields and writes numbers and the link stage's prepared
 // features as they are. S2's blocks carry no checksum (zstd's frames did),
 // so the CRC is what makes a damaged entry stale rather than trusted.
-func encodeEntry(e cacheEntry) ([]byte, error) {
+func encodeEntry(e cacheEntry) ([]byte, error) { return appendEntry(nil, e) }
+
+// appendEntry is encodeEntry written over dst's room (grown when short),
+// for a buffer the caller reuses: an entry is written to its file and
+// dropped, and fresh buffers, zeroed, for every document were a tenth of
+// what a first run allocated.
+func appendEntry(dst []byte, e cacheEntry) ([]byte, error) {
 	p := plainBuffers.Get().(*[]byte)
 	defer plainBuffers.Put(p)
 	plain := bincodec.Append((*p)[:0], e)
@@ -232,15 +242,18 @@ func encodeEntry(e cacheEntry) ([]byte, error) {
 	}
 	// The compressed content is written after room for its checksum, not
 	// copied behind it.
-	out := make([]byte, 4+max)
+	out := slices.Grow(dst[:0], 4+max)[:4+max]
 	z := s2.Encode(out[4:], plain)
 	binary.BigEndian.PutUint32(out, crc32.Checksum(plain, castagnoli))
 	return out[:4+len(z)], nil
 }
 
-// plainBuffers hold an entry's content before compression, reused by the
-// workers from entry to entry.
-var plainBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// plainBuffers hold an entry's content before compression, and
+// entryBuffers its file's bytes, reused by the workers from entry to entry.
+var (
+	plainBuffers = sync.Pool{New: func() any { return new([]byte) }}
+	entryBuffers = sync.Pool{New: func() any { return new([]byte) }}
+)
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
