@@ -78,37 +78,41 @@ type vec[K cmp.Ordered] struct {
 	counts []int
 }
 
-// vecOf is the features counted in m as a vec.
+// vecOf is the features counted in m as a vec, in no order: newFamily
+// puts each clause's features in key order by their numbers, which sorts
+// integers instead of each clause's strings.
 func vecOf(m map[string]int) vec[string] {
 	if len(m) == 0 {
 		return vec[string]{}
 	}
-	v := vec[string]{keys: slices.Sorted(maps.Keys(m)), counts: make([]int, 0, len(m))}
-	for _, k := range v.keys {
-		v.counts = append(v.counts, m[k])
+	v := vec[string]{keys: make([]string, 0, len(m)), counts: make([]int, 0, len(m))}
+	for k, n := range m {
+		v.keys, v.counts = append(v.keys, k), append(v.counts, n)
 	}
 	return v
 }
 
-// newFamily indexes the features of a document's clauses. Keys are
-// numbered by a map in the order first met, and only the distinct ones are
-// sorted: sorting every clause's keys together and finding each again by
-// binary search was half of preparing a document.
+// newFamily indexes the features of a document's clauses, whose keys are
+// distinct within each clause, in any order. Keys are numbered by a map in
+// the order first met, and only the distinct ones are sorted: sorting every
+// clause's keys together and finding each again by binary search was half
+// of preparing a document. Each clause's features are then put in key
+// order by sorting their numbers.
 func newFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
 	entries := 0
 	for _, v := range vs {
 		entries += len(v.keys)
 	}
 	number := make(map[K]int32, entries/2)
-	ids, met := make([]int32, 0, entries), make([]K, 0, entries/2)
+	ids, counts, met := make([]int32, 0, entries), make([]int, 0, entries), make([]K, 0, entries/2)
 	for _, v := range vs {
-		for _, k := range v.keys {
+		for i, k := range v.keys {
 			id, ok := number[k]
 			if !ok {
 				id = int32(len(met))
 				number[k], met = id, append(met, k)
 			}
-			ids = append(ids, id)
+			ids, counts = append(ids, id), append(counts, v.counts[i])
 		}
 	}
 	keys := append(make([]K, 0, len(met)), met...)
@@ -120,7 +124,24 @@ func newFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
 	for i, id := range ids {
 		ids[i] = rank[id]
 	}
-	return index(vs, keys, ids)
+	var pairs []uint64 // a clause's (number, count) pairs, to sort
+	at := 0
+	for _, v := range vs {
+		cl, n := ids[at:at+len(v.keys)], counts[at:at+len(v.keys)]
+		at += len(v.keys)
+		if slices.IsSorted(cl) {
+			continue
+		}
+		pairs = pairs[:0]
+		for i, id := range cl {
+			pairs = append(pairs, uint64(id)<<32|uint64(uint32(n[i])))
+		}
+		slices.Sort(pairs)
+		for i, p := range pairs {
+			cl[i], n[i] = int32(p>>32), int(uint32(p))
+		}
+	}
+	return index(vs, keys, ids, counts)
 }
 
 // A bigram key has 42 bits (two characters of 21), which leaves 22 for the
@@ -161,7 +182,11 @@ func bigramFamily(vs []vec[uint64]) Family[uint64] {
 		}
 		ids[p&(1<<entryBits-1)] = int32(len(keys) - 1)
 	}
-	return index(vs, slices.Clip(keys), ids)
+	counts := make([]int, 0, entries)
+	for _, v := range vs {
+		counts = append(counts, v.counts[:len(v.keys)]...)
+	}
+	return index(vs, slices.Clip(keys), ids, counts)
 }
 
 // radixSortKeys sorts packed entries by their key bits, stably (least
@@ -195,9 +220,9 @@ func radixSortKeys(xs, tmp []uint64) {
 }
 
 // index makes the family of the clauses vs, whose features are keys (sorted,
-// distinct) and ids the position in keys of each clause's each feature, in
-// clause order.
-func index[K cmp.Ordered](vs []vec[K], keys []K, ids []int32) Family[K] {
+// distinct): ids is the position in keys of each clause's each feature, in
+// clause order and within a clause in key order, and counts their counts.
+func index[K cmp.Ordered](vs []vec[K], keys []K, ids []int32, counts []int) Family[K] {
 	fam := Family[K]{Keys: keys, DF: make([]int, len(keys)), IDs: make([][]int32, len(vs)), TFW: make([][]float64, len(vs))}
 	// Every clause's ids and weights, and every feature's postings, are
 	// slices of three arrays of one entry per (clause, feature).
@@ -209,9 +234,9 @@ func index[K cmp.Ordered](vs []vec[K], keys []K, ids []int32) Family[K] {
 		}
 		fam.N++
 		start := at
-		for k := range v.keys {
+		for range v.keys {
 			fam.DF[ids[at]]++
-			tfw[at] = termWeight(v.counts[k])
+			tfw[at] = termWeight(counts[at])
 			at++
 		}
 		fam.IDs[j], fam.TFW[j] = ids[start:at:at], tfw[start:at:at]
