@@ -145,7 +145,7 @@ func (s Stage) Open(st *schemas.State) (*Writer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("release: write %s: %w: check free disk space and permissions; nothing was published", name, err)
 		}
-		return syncedFile{f}, nil
+		return &syncedFile{WriteCloser: f}, nil
 	}
 	w, err := NewWriter(st.Dataset, s.Options, notes, st.Mechanisms, st.Sectors, create)
 	if err != nil {
@@ -345,10 +345,27 @@ func (w *Writer) Abort() {
 }
 
 // syncedFile syncs a staged file to disk before closing it, so that the
-// rename publishes complete files.
-type syncedFile struct{ io.WriteCloser }
+// rename publishes complete files. While it is written it asks the system,
+// every flushAheadBytes, to start writing what it has so far to disk
+// (flushAhead), so that the sync at its close has little left to wait for:
+// the syncs at the end of a run at N = 1000 waited about 0.6 s of its 14.
+type syncedFile struct {
+	io.WriteCloser
+	written, flushed int64
+}
 
-func (f syncedFile) Close() error {
+const flushAheadBytes = 8 << 20
+
+func (f *syncedFile) Write(p []byte) (int, error) {
+	n, err := f.WriteCloser.Write(p)
+	if f.written += int64(n); f.written-f.flushed >= flushAheadBytes {
+		flushAhead(f.WriteCloser, f.flushed, f.written-f.flushed)
+		f.flushed = f.written
+	}
+	return n, err
+}
+
+func (f *syncedFile) Close() error {
 	if s, ok := f.WriteCloser.(interface{ Sync() error }); ok {
 		if err := s.Sync(); err != nil {
 			f.WriteCloser.Close()

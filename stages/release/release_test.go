@@ -564,3 +564,48 @@ func TestSpoolHasNoName(t *testing.T) {
 		t.Errorf("the spool gives back %q (%v)", b, err)
 	}
 }
+
+// syncCounter is a file that counts its syncs.
+type syncCounter struct {
+	bytes.Buffer
+	syncs int
+}
+
+func (f *syncCounter) Sync() error  { f.syncs++; return nil }
+func (f *syncCounter) Close() error { return nil }
+
+// TestSyncedFile: a staged file keeps every byte written through it, in
+// writes smaller and larger than the flush-ahead step, on a real file
+// (where the system is asked to write back as it goes) and on another
+// writer; it is synced once, at close.
+func TestSyncedFile(t *testing.T) {
+	chunk := bytes.Repeat([]byte("0123456789abcdef"), 1<<12) // 64 KiB
+	var want []byte
+	for len(want) < 3*flushAheadBytes+12345 {
+		want = append(want, chunk[:1+len(want)%len(chunk)]...)
+	}
+	path := filepath.Join(t.TempDir(), "t.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &syncCounter{}
+	for _, w := range []io.WriteCloser{&syncedFile{WriteCloser: f}, &syncedFile{WriteCloser: counted}} {
+		for rest := want; len(rest) > 0; {
+			n := min(len(rest), 1<<20+7)
+			if k, err := w.Write(rest[:n]); err != nil || k != n {
+				t.Fatalf("Write = %d, %v", k, err)
+			}
+			rest = rest[n:]
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("the file holds %d bytes (%v); want the %d written", len(got), err, len(want))
+	}
+	if !bytes.Equal(counted.Bytes(), want) || counted.syncs != 1 {
+		t.Fatalf("the writer got %d bytes and %d syncs; want %d and 1", counted.Len(), counted.syncs, len(want))
+	}
+}

@@ -1,0 +1,22 @@
+package release
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// flushAhead starts writing n bytes of w from offset off back to disk
+// without waiting for them (sync_file_range with SYNC_FILE_RANGE_WRITE),
+// when w is a file. It is a hint: the sync at close still decides, and
+// reports any error.
+func flushAhead(w io.Writer, off, n int64) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return
+	}
+	if c, err := f.SyscallConn(); err == nil {
+		c.Control(func(fd uintptr) { unix.SyncFileRange(int(fd), off, n, unix.SYNC_FILE_RANGE_WRITE) })
+	}
+}
