@@ -3,27 +3,41 @@ package classify
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
 // A scanner finds what its regexp finds, faster for patterns whose every
-// match opens with a word boundary and then one of a few literals
-// (\bsupports?\b, \bexplore\b|\bdiscuss\b): it looks for the literals with
-// strings.Index and tries the pattern, anchored, only where one starts a
-// word. Go's regexp cannot take that path itself: the leading \b hides the
-// literal prefix it would search for, so it tries the pattern at every
-// byte, and these were the costliest of the cues. A pattern of another
-// shape keeps its regexp's own search.
+// match opens with one of a few literals. It looks for the literals with
+// strings.Index and tries the pattern, anchored, only where one starts.
+// Go's regexp cannot take that path itself for these patterns, so it tries
+// them at every byte, and they were the costliest of the cues:
 //
-// The result is the regexp's: every match starts where \b holds and a
-// literal begins, so the first such position where the rest of the
-// pattern matches is where the regexp's leftmost match starts; the rest
-// is matched on the text from there, which changes no assertion after
-// its first byte (TestScannerAgrees, FuzzScanner).
+//   - a leading \b hides the literal prefix it would search for
+//     (\bsupports?\b, \bexplore\b|\bdiscuss\b): the literals must then
+//     start a word, and are tried where \b holds;
+//   - an alternation or a class has no prefix at all
+//     ((?:我们|双方)(?P<cue>将), and (?:^|[，；：])… where a match after the
+//     text's start opens with one of ，；：). Such a pattern is tried once,
+//     anchored, at the start of the text, then at each literal with ^
+//     made to match nothing (it matches only at the start of the text).
+//
+// A pattern of another shape keeps its regexp's own search.
+//
+// The result is the regexp's: every match starts where a literal begins
+// (and \b holds, on the first path), so the first such position where the
+// pattern matches, anchored, is where the regexp's leftmost match starts,
+// and the anchored pattern prefers among matches there as the regexp does.
+// The rest is matched on the text from there, which changes no assertion
+// after its first byte; the second path takes no pattern with \b, \B or
+// a multi-line ^, which would look before it (TestScannerAgrees,
+// FuzzScanner).
 type scanner struct {
 	re       *regexp.Regexp
 	lits     []string       // nil: use re
-	anchored *regexp.Regexp // ^(?:the pattern without its leading \b)
+	boundary bool           // the first path: every match opens with \b
+	anchored *regexp.Regexp // ^(?:the pattern without its leading \b, or with ^ matching nothing)
+	atStart  *regexp.Regexp // ^(?:the pattern), tried first (second path)
 }
 
 // scannerOf is newScanner(re), or nil for a pattern that did not compile
@@ -41,20 +55,53 @@ func newScanner(re *regexp.Regexp) *scanner {
 	if err != nil {
 		return s
 	}
-	rest, ok := dropWordBoundary(tree)
-	if !ok {
+	if rest, ok := dropWordBoundary(tree); ok {
+		lits, ok := leadingLiterals(rest, true)
+		anchored, err := regexp.Compile(`^(?:` + rest.String() + `)`)
+		if ok && err == nil && anchored.NumSubexp() == re.NumSubexp() {
+			s.lits, s.boundary, s.anchored = lits, true, anchored
+		}
 		return s
 	}
-	lits, ok := leadingLiterals(rest)
-	if !ok {
+	if prefix, _ := re.LiteralPrefix(); prefix != "" || looksBehind(tree) {
+		return s // (a pattern with a literal prefix, 继续, the regexp searches for by it)
+	}
+	later := startOnly(tree)
+	lits, ok := leadingLiterals(later, false)
+	if !ok || len(lits) == 0 {
 		return s
 	}
-	anchored, err := regexp.Compile(`^(?:` + rest.String() + `)`)
-	if err != nil || anchored.NumSubexp() != re.NumSubexp() {
+	anchored, err := regexp.Compile(`^(?:` + later.String() + `)`)
+	atStart, err2 := regexp.Compile(`^(?:` + re.String() + `)`)
+	if err != nil || err2 != nil || anchored.NumSubexp() != re.NumSubexp() || atStart.NumSubexp() != re.NumSubexp() {
 		return s
 	}
-	s.lits, s.anchored = lits, anchored
+	s.lits, s.anchored, s.atStart = lits, anchored, atStart
 	return s
+}
+
+// looksBehind reports whether re holds an assertion that may look at the
+// text before where it is tried: \b, \B, or ^ and $ of (?m).
+func looksBehind(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine:
+		return true
+	}
+	return slices.ContainsFunc(re.Sub, looksBehind)
+}
+
+// startOnly is re as it is at any position after the text's start: ^ (of
+// the text) matches nothing there.
+func startOnly(re *syntax.Regexp) *syntax.Regexp {
+	if re.Op == syntax.OpBeginText {
+		return &syntax.Regexp{Op: syntax.OpNoMatch, Flags: re.Flags}
+	}
+	c := *re
+	c.Sub = make([]*syntax.Regexp, len(re.Sub))
+	for i, sub := range re.Sub {
+		c.Sub[i] = startOnly(sub)
+	}
+	return &c
 }
 
 // dropWordBoundary returns re without the \b that opens every match, or
@@ -82,25 +129,43 @@ func dropWordBoundary(re *syntax.Regexp) (*syntax.Regexp, bool) {
 }
 
 // leadingLiterals lists the literals one of which opens every match of
-// re, each starting with a word character (so that \b before it means a
-// non-word byte or the text's start), or false.
-func leadingLiterals(re *syntax.Regexp) ([]string, bool) {
+// re, or false. With word, each must start with a word character (so that
+// \b before it means a non-word byte or the text's start); without, a
+// class of a few characters gives each as a literal, and a branch that
+// matches nothing gives none.
+func leadingLiterals(re *syntax.Regexp, word bool) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 || !isWordByte(string(re.Rune)[0]) {
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 || word && !isWordByte(string(re.Rune)[0]) {
 			return nil, false
 		}
 		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		if word {
+			return nil, false
+		}
+		var lits []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(lits) == maxClassLiterals {
+					return nil, false
+				}
+				lits = append(lits, string(r))
+			}
+		}
+		return lits, len(lits) > 0
+	case syntax.OpNoMatch:
+		return nil, !word
 	case syntax.OpConcat:
 		if len(re.Sub) > 0 {
-			return leadingLiterals(re.Sub[0])
+			return leadingLiterals(re.Sub[0], word)
 		}
 	case syntax.OpCapture:
-		return leadingLiterals(re.Sub[0])
+		return leadingLiterals(re.Sub[0], word)
 	case syntax.OpAlternate:
 		var all []string
 		for _, sub := range re.Sub {
-			lits, ok := leadingLiterals(sub)
+			lits, ok := leadingLiterals(sub, word)
 			if !ok {
 				return nil, false
 			}
@@ -110,6 +175,10 @@ func leadingLiterals(re *syntax.Regexp) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// maxClassLiterals is the most characters of a class searched for one by
+// one.
+const maxClassLiterals = 8
 
 // isWordByte is \w: an ASCII letter, digit or underscore.
 func isWordByte(b byte) bool {
@@ -121,7 +190,14 @@ func (s *scanner) FindStringSubmatchIndex(text string) []int {
 	if s.lits == nil {
 		return s.re.FindStringSubmatchIndex(text)
 	}
-	for p := 0; p < len(text); {
+	p := 0
+	if s.atStart != nil {
+		if loc := s.atStart.FindStringSubmatchIndex(text); loc != nil {
+			return loc
+		}
+		p = 1 // (no literal starts inside a character)
+	}
+	for p < len(text) {
 		at := -1
 		for _, l := range s.lits {
 			if i := strings.Index(text[p:], l); i >= 0 && (at < 0 || p+i < at) {
@@ -131,7 +207,7 @@ func (s *scanner) FindStringSubmatchIndex(text string) []int {
 		if at < 0 {
 			return nil
 		}
-		if at == 0 || !isWordByte(text[at-1]) {
+		if !s.boundary || at == 0 || !isWordByte(text[at-1]) {
 			if loc := s.anchored.FindStringSubmatchIndex(text[at:]); loc != nil {
 				for i := range loc {
 					if loc[i] >= 0 {

@@ -28,7 +28,10 @@ func scanPatterns(t testing.TB) []*regexp.Regexp {
 	}
 	for _, p := range []string{`\bsupport(?P<s>s)?\b`, `\bwill\b|\bshall\b`, `\b(?:will|shall)\b`, `(?i)\bwill\b`, `\bwill\B`,
 		`\b_x\b`, `\b9th\b`, `\bwill be (?:held|continued)\b|\bsupports?\b`, `\bwill(?: be)?$`, `\bto\b.*\bbe\b`, `\b中方`, `\bex(plore)|\bdis(cuss)`,
-		`(?m)\bwill\b$`, `\bsupport|support`} {
+		`(?m)\bwill\b$`, `\bsupport|support`,
+		// no \b: alternations and classes of a few characters, with ^
+		`(?:^|[，；：])(?:双方)?(?P<cue>加强|深化)`, `(?:^|,)x*?(?P<c>will)`, `(?:^x|y)(z)?`, `[xy]will|be$`, `(?:将|愿)`,
+		`(?:^|[，；])(?:(?:根据)[^，。；]*?)?(?P<cue>加强)`, `(?m)(?:^|,)will`, `(?:^|,)\bwill`, `(?:^|,)will\B`} {
 		res = append(res, regexp.MustCompile(p))
 	}
 	return res
@@ -36,7 +39,7 @@ func scanPatterns(t testing.TB) []*regexp.Regexp {
 
 var scanTokens = []string{"support", "supports", "supportive", "unsupported", "will", "Will", "shall", "be", "held", "continued",
 	"explore", "discuss", "wish", "es", "to", "the", "_", "9th", "x", " ", " ", ",", ".", "-", "\n", "中方", "将", "é", "\xff", "encouraged", "are", "is",
-	"appreciates that", "efforts will be made", "继续", "愿", "欢迎"}
+	"appreciates that", "efforts will be made", "继续", "愿", "欢迎", "，", "；", "：", "加强", "深化", "双方", "根据", "y", "z"}
 
 func randomText(rng *rand.Rand) string {
 	var b strings.Builder
@@ -73,9 +76,14 @@ func TestScannerAgrees(t *testing.T) {
 	if fast < 15 {
 		t.Errorf("%d of %d patterns search by literal; want at least 15", fast, len(pats))
 	}
-	for _, p := range []string{`(?i)\bwill\b`, `\b中方`, `\bsupport|support`} {
+	for _, p := range []string{`(?i)\bwill\b`, `\b中方`, `\bsupport|support`, `(?m)(?:^|,)will`, `(?:^|,)\bwill`, `(?:^|,)will\B`, `(?:^|[^示])欢迎`} {
 		if newScanner(regexp.MustCompile(p)).lits != nil {
-			t.Errorf("%s: searched by literal, but not every match opens with \\b and a literal that starts a word", p)
+			t.Errorf("%s: searched by literal, but not every match opens with a literal (and \\b before it), or it looks before where it is tried", p)
+		}
+	}
+	for _, p := range []string{`(?:^|[，；：])(?:双方)?(?P<cue>加强|深化)`, `(?:我们|双方|中方)(?P<cue>将)`, `[xy]will|be$`} {
+		if newScanner(regexp.MustCompile(p)).lits == nil {
+			t.Errorf("%s: every match opens with one of a few literals, but the scanner does not search for them", p)
 		}
 	}
 }
