@@ -14,8 +14,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/hanzi"
 	"github.com/policyledger/policyledger/schemas"
@@ -213,7 +211,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	if line, n := longestLine(text); n > MaxLine {
 		return c, fmt.Errorf("clean: %s: snapshot %s line %d is %d bytes long, over the %d-byte limit for one line: check that the capture kept its line breaks, or re-capture it", id, snapshot, line, n, MaxLine)
 	}
-	text = norm.NFC.String(text)
+	text = toNFC(text)
 
 	var kept []string
 	var keptNo []int
