@@ -16,6 +16,7 @@ import (
 
 	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/hanzi"
+	"github.com/policyledger/policyledger/internal/unorm"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -211,7 +212,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	if line, n := longestLine(text); n > MaxLine {
 		return c, fmt.Errorf("clean: %s: snapshot %s line %d is %d bytes long, over the %d-byte limit for one line: check that the capture kept its line breaks, or re-capture it", id, snapshot, line, n, MaxLine)
 	}
-	text = toNFC(text)
+	text = unorm.NFC(text)
 
 	var kept []string
 	var keptNo []int

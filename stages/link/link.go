@@ -19,10 +19,10 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/hanzi"
+	"github.com/policyledger/policyledger/internal/unorm"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -130,7 +130,7 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 		cf := schemas.ClauseFeatures{ID: c.ID}
 		var keys []string
 		if c.TextZh != "" {
-			zh := hanzi.Simplified(norm.NFKC.String(c.TextZh))
+			zh := hanzi.Simplified(unorm.NFKC(c.TextZh))
 			cf.Zh = bigrams(zh)
 			if g != nil {
 				keys = append(keys, g.Zh(zh)...)
