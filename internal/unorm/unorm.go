@@ -25,15 +25,24 @@ import (
 
 // NFC is norm.NFC.String(s).
 func NFC(s string) string {
+	if InertNFC(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// InertNFC reports whether s is made of characters inert in NFC, and so
+// is in NFC; false says nothing.
+func InertNFC(s string) bool {
 	tables.Do(build)
 	for i := 0; i < len(s); {
 		r, n := next(s, i)
 		if r > 0xFFFF || nfcInert[r/64]&(1<<(r%64)) == 0 {
-			return norm.NFC.String(s)
+			return false
 		}
 		i += n
 	}
-	return s
+	return true
 }
 
 // NFKC is norm.NFKC.String(s).

@@ -3,11 +3,17 @@ package clean
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/policyledger/policyledger/internal/unorm"
 )
 
 var metaCharset = regexp.MustCompile(`(?i)(<meta[^>]+charset\s*=\s*["']?)[\w-]+`)
@@ -50,7 +56,12 @@ func ExtractBlocks(raw []byte) ([]Block, error) {
 	// Fetch has decoded the page to UTF-8 already; a meta tag that still
 	// names the original charset must not make the parser decode it again.
 	raw = metaCharset.ReplaceAll(raw, []byte("${1}utf-8"))
-	article, err := readability.FromReader(bytes.NewReader(raw), nil)
+	doc, err := html.Parse(normalized(raw))
+	if err != nil {
+		return nil, err
+	}
+	parser := readability.NewParser()
+	article, err := parser.ParseAndMutate(doc, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +104,19 @@ func ExtractBlocks(raw []byte) ([]Block, error) {
 	}
 	locate(page, lines)
 	return lines, nil
+}
+
+// normalized is the page as readability's own parsing reads it (package
+// dom: NFD, soft hyphens dropped, NFC), without its guess at the page's
+// charset: the page is UTF-8 already, and guessing took longer than the
+// extraction (chardet scores the page against every charset it knows). A
+// page in NFC without soft hyphens, as nearly every one is, is itself.
+func normalized(page []byte) io.Reader {
+	if !bytes.Contains(page, []byte("\u00ad")) && unorm.InertNFC(string(page)) {
+		return bytes.NewReader(page)
+	}
+	soft := runes.Predicate(func(r rune) bool { return r == '\u00ad' })
+	return transform.NewReader(bytes.NewReader(page), transform.Chain(norm.NFD, runes.Remove(soft), norm.NFC))
 }
 
 // locate finds each block in the page, in order: the first characters of

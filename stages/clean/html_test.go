@@ -1,0 +1,44 @@
+package clean
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestExtractBlocksKeepsUTF8: a page is read as the UTF-8 it is. Parsed
+// through readability's own reader, an English page with a few curly
+// quotes was taken for windows-1252 by its charset guess, and its text
+// came out as "Chinaâ€™s Policy". The page's text is still normalised as
+// that reader does: to NFC, without soft hyphens.
+func TestExtractBlocksKeepsUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		name, page string
+		want       []string
+	}{
+		{"English with curly quotes", `<html><head><title>Policy</title></head><body><article><h1>China’s Policy</h1>` +
+			`<p>China and “Latin America” will cooperate on trade and investment across the region, as agreed.</p>` +
+			`<p>More text here about cooperation and development in many areas of the economy.</p></article></body></html>`,
+			[]string{"# China’s Policy", "China and “Latin America” will cooperate on trade and investment across the region, as agreed.",
+				"More text here about cooperation and development in many areas of the economy."}},
+		{"decomposed accents and soft hyphens", "<html><body><article><p>Cafe\u0301 re\u0301sume\u0301: co\u00adoperation " +
+			"and de\u00advelopment in the whole region, in a paragraph long enough to be the page's main text.</p></article></body></html>",
+			[]string{"Café résumé: cooperation and development in the whole region, in a paragraph long enough to be the page's main text."}},
+		{"soft hyphens only", "<html><body><article><p>Co\u00adoperation and de\u00advelopment across the whole region, " +
+			"in a paragraph long enough to be the page's main text.</p></article></body></html>",
+			[]string{"Cooperation and development across the whole region, in a paragraph long enough to be the page's main text."}},
+		{"Chinese", `<html><body><article><h1>中国与拉美和加勒比国家关系</h1><p>中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。</p></article></body></html>`,
+			[]string{"# 中国与拉美和加勒比国家关系", "中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。"}},
+	} {
+		blocks, err := ExtractBlocks([]byte(tc.page))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var got []string
+		for _, b := range blocks {
+			got = append(got, b.Text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: blocks %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
