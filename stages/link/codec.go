@@ -1,6 +1,7 @@
 package link
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -21,10 +23,22 @@ import (
 // whose reflection was a fifth of the link work of a run.
 const codecMagic = "PLLF\x02" // version 2: bigram keys as numbers
 
-// Encode is the prepared form of a document's features as bytes.
+// Encode is the prepared form of a document's features as bytes. It is
+// written into a buffer the workers reuse and copied out at its size:
+// grown from nothing, the buffer was 0.3 GB of a run's allocation at
+// N = 1000.
 func Encode(f schemas.DocFeatures) ([]byte, error) {
-	return Prepare(f).appendTo(nil)
+	buf := encodeBuffers.Get().(*[]byte)
+	defer encodeBuffers.Put(buf)
+	b, err := Prepare(f).appendTo((*buf)[:0])
+	if err != nil {
+		return nil, err
+	}
+	*buf = b
+	return bytes.Clone(b), nil
 }
+
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func (p *Prepared) appendTo(b []byte) ([]byte, error) {
 	b = append(b, codecMagic...)
