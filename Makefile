@@ -62,6 +62,9 @@ vet:
 	@echo "== go vet (a first run compiles the dependencies: about 2 minutes)"
 	$(GO) vet ./...
 	cd clients && $(GO) vet ./...
+	@echo "== the program builds for the systems the publish workflow builds it for (not only this one)"
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/policyledger
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/policyledger
 
 unit: profiles
 	@echo "== unit and end-to-end tests"

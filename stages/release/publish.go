@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -53,7 +52,7 @@ func lock(parent string) (unlock func(), cleared int, err error) {
 		if f, err = openLock(path); err != nil {
 			return nil, 0, fmt.Errorf("release: %w: check permissions on %s", err, parent)
 		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if err := tryLock(f); err != nil {
 			f.Close()
 			return nil, 0, fmt.Errorf("release: another policyledger run is writing to %s: wait for it to finish", parent)
 		}
@@ -77,7 +76,7 @@ func lock(parent string) (unlock func(), cleared int, err error) {
 			}
 		}
 	}
-	return func() { os.Remove(path); syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, cleared, nil
+	return func() { os.Remove(path); unlockFile(f); f.Close() }, cleared, nil
 }
 
 // publish moves a complete staging folder to final in one rename. If final
