@@ -347,11 +347,14 @@ func (w *Writer) Abort() {
 // syncedFile syncs a staged file to disk before closing it, so that the
 // rename publishes complete files. While it is written it asks the system,
 // every flushAheadBytes, to start writing what it has so far to disk
-// (flushAhead), so that the sync at its close has little left to wait for:
-// the syncs at the end of a run at N = 1000 waited about 0.6 s of its 14.
+// (flushAhead), so that the sync at its close has little left to wait for
+// (the syncs at the end of a run at N = 1000 waited about 0.6 s of its 14),
+// and drops what is on disk from the page cache (dropBehind): nothing reads
+// it again, and at N = 10000, where a release is 12 GB, filling the page
+// cache with it cost 98 s of system time in a run of 202 s.
 type syncedFile struct {
 	io.WriteCloser
-	written, flushed int64
+	written, flushed, dropped int64
 }
 
 const flushAheadBytes = 8 << 20
@@ -360,6 +363,10 @@ func (f *syncedFile) Write(p []byte) (int, error) {
 	n, err := f.WriteCloser.Write(p)
 	if f.written += int64(n); f.written-f.flushed >= flushAheadBytes {
 		flushAhead(f.WriteCloser, f.flushed, f.written-f.flushed)
+		if f.flushed > f.dropped {
+			dropBehind(f.WriteCloser, f.dropped, f.flushed-f.dropped)
+			f.dropped = f.flushed
+		}
 		f.flushed = f.written
 	}
 	return n, err
