@@ -24,7 +24,7 @@ func flushAhead(w io.Writer, off, n int64) {
 // dropBehind waits for n bytes of w from offset off to be on disk and
 // drops them from the page cache (posix_fadvise DONTNEED), when w is a
 // file: nothing reads a staged file again, and a release at N = 10000
-// writes 12 GB.
+// writes 11 GB.
 func dropBehind(w io.Writer, off, n int64) {
 	f, ok := w.(*os.File)
 	if !ok {

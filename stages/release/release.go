@@ -350,7 +350,7 @@ func (w *Writer) Abort() {
 // (flushAhead), so that the sync at its close has little left to wait for
 // (the syncs at the end of a run at N = 1000 waited about 0.6 s of its 14),
 // and drops what is on disk from the page cache (dropBehind): nothing reads
-// it again, and at N = 10000, where a release is 12 GB, filling the page
+// it again, and at N = 10000, where a release is 11 GB, filling the page
 // cache with it cost 98 s of system time in a run of 202 s.
 type syncedFile struct {
 	io.WriteCloser
