@@ -139,6 +139,11 @@ func extract(src schemas.Source, snapshot string, raw []byte) ([]byte, []Block, 
 	if src.Format != "html" {
 		return raw, nil, nil
 	}
+	// The page is read as UTF-8 (see ExtractBlocks), so bytes that are not
+	// are named here, where their line is the page's own.
+	if line, col, ok := invalidUTF8(raw); !ok {
+		return nil, nil, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: set encoding in sources.yaml (gb18030, big5, utf-16le… or auto) to what the page is written in", src.ID, snapshot, line, col)
+	}
 	blocks, err := ExtractBlocks(raw)
 	if err != nil {
 		return nil, nil, fmt.Errorf("clean: %s: snapshot %s: %w: check that the page holds the document, or capture its text instead", src.ID, snapshot, err)

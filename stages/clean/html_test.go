@@ -2,7 +2,10 @@ package clean
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/policyledger/policyledger/schemas"
 )
 
 // TestExtractBlocksKeepsUTF8: a page is read as the UTF-8 it is. Parsed
@@ -39,6 +42,23 @@ func TestExtractBlocksKeepsUTF8(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: blocks %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestHTMLNotUTF8: a page declared UTF-8 (or declared nothing) that holds
+// other bytes, here GBK, is an error naming the page's line and byte and
+// the remedy. Readability's own reader guessed the charset and went on.
+func TestHTMLNotUTF8(t *testing.T) {
+	page := "<html><body><article>\n<h1>\xd6\xd0\xb9\xfa\xd3\xeb\xc0\xad\xc3\xc0</h1>\n<p>\xd6\xd0\xb7\xbd\xbd\xab\xbc\xcc\xd0\xf8</p>\n</article></body></html>\n"
+	d := schemas.Document{Source: schemas.Source{ID: "gbk-page", Snapshot: "snapshots/gbk.html", Format: "html"}, Raw: []byte(page)}
+	_, err := Document(d)
+	if err == nil {
+		t.Fatal("Document of a GBK page declared UTF-8 succeeded; want an error")
+	}
+	for _, want := range []string{"gbk-page", "snapshots/gbk.html", "line 2 byte 5", "not valid UTF-8", "set encoding"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Document = %v; want it to mention %q", err, want)
 		}
 	}
 }
