@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -15,8 +14,6 @@ import (
 
 	"github.com/policyledger/policyledger/internal/unorm"
 )
-
-var metaCharset = regexp.MustCompile(`(?i)(<meta[^>]+charset\s*=\s*["']?)[\w-]+`)
 
 // blocks are the elements whose text becomes one line of extracted text.
 var blocks = map[string]bool{
@@ -52,10 +49,8 @@ func ExtractHTML(raw []byte) (string, error) {
 
 // ExtractBlocks is ExtractHTML with each line's place in the page.
 func ExtractBlocks(raw []byte) ([]Block, error) {
-	page := raw
-	// Fetch has decoded the page to UTF-8 already; a meta tag that still
-	// names the original charset must not make the parser decode it again.
-	raw = metaCharset.ReplaceAll(raw, []byte("${1}utf-8"))
+	// (x/net/html reads the page as UTF-8 whatever its meta tag says: fetch
+	// has decoded it already)
 	doc, err := html.Parse(normalized(raw))
 	if err != nil {
 		return nil, err
@@ -102,7 +97,7 @@ func ExtractBlocks(raw []byte) ([]Block, error) {
 			lines = append([]Block{{Text: "# " + h1, Element: "h1"}}, lines...)
 		}
 	}
-	locate(page, lines)
+	locate(raw, lines)
 	return lines, nil
 }
 

@@ -29,6 +29,8 @@ func TestExtractBlocksKeepsUTF8(t *testing.T) {
 		{"soft hyphens only", "<html><body><article><p>Co\u00adoperation and de\u00advelopment across the whole region, " +
 			"in a paragraph long enough to be the page's main text.</p></article></body></html>",
 			[]string{"Cooperation and development across the whole region, in a paragraph long enough to be the page's main text."}},
+		{"a meta tag naming the charset the page had before fetch decoded it", `<html><head><meta charset="gbk"></head><body><article><h1>中国与拉美和加勒比国家关系</h1><p>中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。</p></article></body></html>`,
+			[]string{"# 中国与拉美和加勒比国家关系", "中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。"}},
 		{"Chinese", `<html><body><article><h1>中国与拉美和加勒比国家关系</h1><p>中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。</p></article></body></html>`,
 			[]string{"# 中国与拉美和加勒比国家关系", "中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。"}},
 	} {
