@@ -54,16 +54,22 @@ const (
 // wordHash is FNV-1a over the ASCII-lower-cased bytes of w, folded to
 // enFirstBits.
 func wordHash(w string) uint32 {
-	h := uint32(2166136261)
+	h := fnvOffset
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		h = (h ^ uint32(c)) * 16777619
+		h = fnvAdd(h, c)
 	}
 	return h % enFirstBits
 }
+
+// fnvOffset and fnvAdd are FNV-1a's start and step (En takes them byte by
+// byte as it scans a word).
+const fnvOffset = uint32(2166136261)
+
+func fnvAdd(h uint32, c byte) uint32 { return (h ^ uint32(c)) * 16777619 }
 
 type enIx struct {
 	term int
@@ -354,7 +360,7 @@ func (g *Glossary) En(s string) []string {
 		}
 		// One pass over the word finds its end, its capitals, digits and
 		// letters, and its wordHash (each was a pass of its own).
-		j, upper, digit, letter, h := i, 0, false, false, uint32(2166136261)
+		j, upper, digit, letter, h := i, 0, false, false, fnvOffset
 	word:
 		for ; j < len(s); j++ {
 			c := s[j]
@@ -370,7 +376,7 @@ func (g *Glossary) En(s string) []string {
 			default:
 				break word
 			}
-			h = (h ^ uint32(c)) * 16777619
+			h = fnvAdd(h, c)
 		}
 		w := s[i:j]
 		lw := w // lower-cased, when it has capitals
