@@ -82,6 +82,7 @@ func Document(d schemas.Document, r *Rules, reg *Registry) (schemas.Document, er
 	}
 	seen := map[string]bool{}
 	w := newWork()
+	w.u = r.union(reg)
 	for i := range units {
 		u := &units[i]
 		// The rules and the registry are written in simplified characters:

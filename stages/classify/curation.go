@@ -94,21 +94,35 @@ func (g *Registry) find(en, zh string, w *work) []string {
 		w = &work{}
 	}
 	found := map[string]bool{}
+	// with the work area's union for this registry, a text's names are
+	// among the counts its other readers share
+	var toEn, toZh []int
+	if u := w.u; u != nil && u.reg == g {
+		toEn, toZh = u.namesEn, u.namesZh
+	}
 	for _, t := range []struct {
 		text  string
 		names []named
 		lits  *literals
-	}{{en, g.en, g.litsEn}, {zh, g.zh, g.litsZh}} {
+		toU   []int // name literal → union word; nil: no union
+	}{{en, g.en, g.litsEn, toEn}, {zh, g.zh, g.litsZh, toZh}} {
 		text := t.text
 		// Only names that occur in the text can match: replacing one with
 		// a NUL never makes another appear.
 		var present []int
-		if t.lits != nil {
+		switch {
+		case t.toU != nil:
+			present = w.scan(text).counts
+		case t.lits != nil:
 			w.names = t.lits.countsInto(w.names, text, nil)
 			present = w.names
 		}
 		for _, n := range t.names {
-			if present != nil && present[n.lit] == 0 {
+			id := n.lit
+			if t.toU != nil {
+				id = t.toU[n.lit]
+			}
+			if present != nil && present[id] == 0 {
 				continue
 			}
 			if strings.Contains(text, n.name) {

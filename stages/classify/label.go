@@ -170,7 +170,16 @@ func (r *Rules) sector(texts []string, headings []string, w *work) (code, rule s
 	// two texts, and a text's start is a word's start.
 	w.zh, w.en = reuse(w.zh, len(r.sectorZh.words)), reuse(w.en, len(r.sectorEn.words))
 	for _, t := range texts {
-		r.sectorZh.addCounts(w.zh, t, nil)
+		if w.u != nil {
+			e := w.scan(t)
+			for _, id := range e.touched {
+				if k := w.u.toSector[id]; k >= 0 {
+					w.zh[k] += e.counts[id]
+				}
+			}
+		} else {
+			r.sectorZh.addCounts(w.zh, t, nil)
+		}
 		r.sectorEn.addCounts(w.en, lower(t), wordStart)
 	}
 	zh, en := w.zh, w.en

@@ -91,6 +91,33 @@ func (l *literals) addCounts(n []int, s string, keep func(s string, at int) bool
 	}
 }
 
+// countSparse adds s's counts to n, which must be zero for every word
+// not in touched, and returns touched with the words s adds to it: a
+// caller clears n by them instead of by every word.
+func (l *literals) countSparse(n []int, touched []int32, s string) []int32 {
+	if l.trie == nil {
+		return touched
+	}
+	// next[w] is where w's next occurrence may start; it is set only for
+	// words counted, which touched holds, so touched says what to clear
+	p := l.scratch.Get().(*[]int)
+	next := *p
+	for _, m := range l.trie.FindAllOverlapping(unsafe.Slice(unsafe.StringData(s), len(s))) {
+		if m.Start >= next[m.PatternID] {
+			next[m.PatternID] = m.End
+			if n[m.PatternID] == 0 {
+				touched = append(touched, int32(m.PatternID))
+			}
+			n[m.PatternID]++
+		}
+	}
+	for _, id := range touched {
+		next[id] = 0
+	}
+	l.scratch.Put(p)
+	return touched
+}
+
 // wordStart reports whether s[at:] starts a word.
 func wordStart(s string, at int) bool {
 	r, _ := utf8.DecodeLastRuneInString(s[:at])
@@ -134,13 +161,15 @@ func (g *gate) present(s string, w *work) []bool {
 	if w == nil {
 		w = &work{}
 	}
+	if w.u != nil {
+		return w.scan(s).present
+	}
 	for i := range w.seen {
 		if e := &w.seen[i]; e.ok && e.text == s {
 			return e.present
 		}
 	}
-	e := &w.seen[w.next]
-	w.next = (w.next + 1) % len(w.seen)
+	e := w.evict()
 	w.gate = g.lits.countsInto(w.gate, s, nil)
 	e.present = reuse(e.present, len(w.gate))
 	for i, n := range w.gate {
@@ -150,19 +179,107 @@ func (g *gate) present(s string, w *work) []bool {
 	return e.present
 }
 
-// seenText is a text's answer from gate.present.
+// seenText is what is known of a text: the cue gate's answer and, with a
+// union, the count of each of the union's words.
 type seenText struct {
 	text    string
 	present []bool
+	counts  []int   // per union word (nil without a union)
+	touched []int32 // the union words counted, each once
 	ok      bool
+}
+
+// evict returns the entry the next text takes, emptied.
+func (w *work) evict() *seenText {
+	e := &w.seen[w.next]
+	w.next = (w.next + 1) % len(w.seen)
+	for _, id := range e.touched {
+		e.counts[id] = 0
+	}
+	e.touched, e.ok = e.touched[:0], false
+	return e
+}
+
+// scan returns s's counts over the work area's union, reading s only when
+// it is not one of the last few texts.
+func (w *work) scan(s string) *seenText {
+	for i := range w.seen {
+		if e := &w.seen[i]; e.ok && e.text == s {
+			return e
+		}
+	}
+	u := w.u
+	e := w.evict()
+	if len(e.counts) != len(u.lits.words) {
+		e.counts = make([]int, len(u.lits.words))
+	}
+	e.touched = u.lits.countSparse(e.counts, e.touched, s)
+	e.present = reuse(e.present, u.gateWords)
+	for _, id := range e.touched {
+		if g := u.toGate[id]; g >= 0 {
+			e.present[g] = true
+		}
+	}
+	e.text, e.ok = s, true
+	return e
+}
+
+// union is one automaton over the cue gate's literals, the Chinese sector
+// keywords and a registry's names. All three look at a text as it stands,
+// and a unit's texts were read once for each; counts are per word, so a
+// word two of them share is counted once and read by both.
+type union struct {
+	lits             *literals
+	reg              *Registry
+	gateWords        int
+	toGate, toSector []int32 // union word → the gate's, sectorZh's word (-1: none)
+	namesEn, namesZh []int   // the registry's literal → union word
+}
+
+// union returns the union of r's literals and reg's, built once per
+// registry.
+func (r *Rules) union(reg *Registry) *union {
+	if u, ok := r.unions.Load(reg); ok {
+		return u.(*union)
+	}
+	u := &union{lits: newLiterals(), reg: reg, gateWords: len(r.cueGate.lits.words)}
+	ids := func(l *literals) []int {
+		if l == nil {
+			return nil // (find then reads the text itself)
+		}
+		out := make([]int, len(l.words))
+		for i, w := range l.words {
+			out[i] = u.lits.add(w)
+		}
+		return out
+	}
+	gate, sector := ids(r.cueGate.lits), ids(r.sectorZh)
+	if reg != nil {
+		u.namesEn, u.namesZh = ids(reg.litsEn), ids(reg.litsZh)
+	}
+	u.lits.build()
+	back := func(ids []int) []int32 {
+		out := make([]int32, len(u.lits.words))
+		for i := range out {
+			out[i] = -1
+		}
+		for own, id := range ids {
+			out[id] = int32(own)
+		}
+		return out
+	}
+	u.toGate, u.toSector = back(gate), back(sector)
+	v, _ := r.unions.LoadOrStore(reg, u)
+	return v.(*union)
 }
 
 // work is the memory one document's classification reuses from unit to
 // unit; nil where a caller labels one unit.
 type work struct {
+	u      *union           // nil: each set of literals reads the text itself
 	memo   map[string][]int // keyword counts of headings (see sector)
 	gate   []int            // literal counts for the cue gate
-	seen   [4]seenText      // gate.present's last answers
+	seen   [4]seenText      // the last texts looked at
 	next   int              // the one to replace next
 	zh, en []int            // sector keyword counts
 	names  []int            // mechanism name counts (see Registry.Find)

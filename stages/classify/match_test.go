@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -196,5 +197,75 @@ func TestLiteralsRandom(t *testing.T) {
 				t.Fatalf("%q in %q: %d at word starts; want %d", w, s, starts[id], want)
 			}
 		}
+	}
+}
+
+// TestUnionAgrees: reading a text once for the cue gate, the Chinese
+// sector keywords and the registry's names answers as each reading it
+// alone, however texts repeat and replace one another in the work area.
+func TestUnionAgrees(t *testing.T) {
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := LoadMechanisms(os.DirFS("../../sources"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := r.union(reg)
+	if r.union(reg) != u {
+		t.Fatal("the union is built again for the same registry")
+	}
+	if len(u.namesEn) == 0 || len(u.namesZh) == 0 {
+		t.Fatal("the registry has no names: nothing tests them")
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	fill := []string{"中", "国", " ", "a", "，", "。", "A", "5"}
+	random := func() string {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			if rng.IntN(2) == 0 {
+				b.WriteString(u.lits.words[rng.IntN(len(u.lits.words))])
+			} else {
+				b.WriteString(fill[rng.IntN(len(fill))])
+			}
+		}
+		return b.String()
+	}
+	var texts []string
+	for _, l := range snapshotLines(t) {
+		if strings.TrimSpace(l) != "" {
+			texts = append(texts, l)
+		}
+	}
+	texts = texts[:min(len(texts), 300)]
+	for range 300 {
+		texts = append(texts, random())
+	}
+	w := newWork()
+	w.u = u
+	found := 0
+	for i := range 5000 {
+		// the next text: often one of the last few, else any
+		s := texts[rng.IntN(len(texts))]
+		if i > 0 && rng.IntN(3) == 0 {
+			s = w.seen[rng.IntN(len(w.seen))].text
+		}
+		s2 := texts[rng.IntN(len(texts))]
+		if got, want := slices.Clone(r.cueGate.present(s, w)), r.cueGate.present(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("call %d: present(%.40q) through the union differs from the gate's own", i, s)
+		}
+		own := &work{}
+		if got, want := fmt.Sprint(r.sector([]string{s, s2}, nil, w)), fmt.Sprint(r.sector([]string{s, s2}, nil, own)); got != want || !slices.Equal(w.zh, own.zh) || !slices.Equal(w.en, own.en) {
+			t.Fatalf("call %d: sector(%.40q, %.40q) through the union: %s, counts %v; alone: %s, %v", i, s, s2, got, w.zh, want, own.zh)
+		}
+		got, want := reg.find(s, s2, w), reg.Find(s, s2)
+		if !slices.Equal(got, want) {
+			t.Fatalf("call %d: find(%.40q, %.40q) through the union = %q; alone %q", i, s, s2, got, want)
+		}
+		found += len(got)
+	}
+	if found < 100 {
+		t.Fatalf("%d names found in all: too few to test the registry's part", found)
 	}
 }

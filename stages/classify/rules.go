@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 
@@ -82,6 +83,9 @@ type Rules struct {
 	// lacks; sectorZh and sectorEn find every sector keyword in one pass.
 	cueGate            *gate
 	sectorZh, sectorEn *literals
+	// unions holds, per registry, one automaton for the literals that
+	// look at a text as it stands (see union).
+	unions sync.Map // *Registry → *union
 }
 
 type cue struct {
