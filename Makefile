@@ -71,6 +71,7 @@ unit: profiles
 	POLICYLEDGER_REQUIRE_FIXTURES=1 POLICYLEDGER_PROFILES=$(CURDIR)/$(PROFILES) $(GO) test -count=1 ./...
 	@echo "== the race detector over the packages whose workers share state (needs gcc)"
 	$(GO) test -count=1 -race ./internal/bincodec ./internal/prefixhash
+	$(GO) test -count=1 -race -run TestWithIsNewGlossary ./anchors
 
 clients:
 	@echo "== DuckDB and pandas read a fresh release (builds DuckDB's cgo bindings the first time)"

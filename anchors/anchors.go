@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -44,6 +45,7 @@ type Glossary struct {
 	// (wordHash) set.
 	zhFirst []uint64
 	enFirst [enFirstBits / 64]uint64
+	byZh    map[string]int // Chinese term → its index
 }
 
 const (
@@ -169,37 +171,69 @@ func Harvest(docs []schemas.Document) []Term {
 
 // NewGlossary indexes terms. Terms with the same Chinese are merged.
 func NewGlossary(terms ...[]Term) *Glossary {
-	g := &Glossary{zh: map[rune][]int{}, en: map[string][]enIx{}}
-	byZh := map[string]int{}
+	g := &Glossary{zh: map[rune][]int{}, en: map[string][]enIx{}, byZh: map[string]int{}}
 	for _, list := range terms {
-		for _, t := range list {
-			i, ok := byZh[t.Zh]
-			if !ok {
-				i = len(g.terms)
-				byZh[t.Zh] = i
-				g.terms = append(g.terms, Term{Zh: t.Zh})
-				g.keys = append(g.keys, "term:"+t.Zh)
-				r, _ := utf8.DecodeRuneInString(t.Zh)
-				g.zh[r] = append(g.zh[r], i)
-				if r < zhFirstLimit {
-					if g.zhFirst == nil {
-						g.zhFirst = make([]uint64, zhFirstLimit/64)
-					}
-					g.zhFirst[r/64] |= 1 << (r % 64)
+		g.add(list)
+	}
+	return g
+}
+
+// With returns the glossary NewGlossary would make of g's terms followed
+// by terms; g does not change. A run's shared terms are indexed once and
+// each document's own added to a copy: indexing them all again for every
+// document was most of the cost.
+func (g *Glossary) With(terms []Term) *Glossary {
+	c := &Glossary{
+		terms:   make([]Term, len(g.terms), len(g.terms)+len(terms)),
+		keys:    slices.Clone(g.keys),
+		zh:      make(map[rune][]int, len(g.zh)),
+		en:      make(map[string][]enIx, len(g.en)),
+		byZh:    maps.Clone(g.byZh),
+		zhFirst: slices.Clone(g.zhFirst),
+		enFirst: g.enFirst,
+	}
+	// every slice c may append to is cut to its length, so that appending
+	// copies it instead of writing into g's
+	for i, t := range g.terms {
+		c.terms[i] = Term{Zh: t.Zh, En: slices.Clip(t.En)}
+	}
+	for r, ix := range g.zh {
+		c.zh[r] = slices.Clip(ix)
+	}
+	for w, ix := range g.en {
+		c.en[w] = slices.Clip(ix)
+	}
+	c.add(terms)
+	return c
+}
+
+func (g *Glossary) add(list []Term) {
+	for _, t := range list {
+		i, ok := g.byZh[t.Zh]
+		if !ok {
+			i = len(g.terms)
+			g.byZh[t.Zh] = i
+			g.terms = append(g.terms, Term{Zh: t.Zh})
+			g.keys = append(g.keys, "term:"+t.Zh)
+			r, _ := utf8.DecodeRuneInString(t.Zh)
+			g.zh[r] = append(g.zh[r], i)
+			if r < zhFirstLimit {
+				if g.zhFirst == nil {
+					g.zhFirst = make([]uint64, zhFirstLimit/64)
 				}
+				g.zhFirst[r/64] |= 1 << (r % 64)
 			}
-			for _, e := range t.En {
-				form := asciiLower(e)
-				g.terms[i].En = append(g.terms[i].En, e)
-				if w := firstWord(form); w != "" {
-					g.en[w] = append(g.en[w], enIx{i, form})
-					h := wordHash(w)
-					g.enFirst[h/64] |= 1 << (h % 64)
-				}
+		}
+		for _, e := range t.En {
+			form := asciiLower(e)
+			g.terms[i].En = append(g.terms[i].En, e)
+			if w := firstWord(form); w != "" {
+				g.en[w] = append(g.en[w], enIx{i, form})
+				h := wordHash(w)
+				g.enFirst[h/64] |= 1 << (h % 64)
 			}
 		}
 	}
-	return g
 }
 
 // Len is the number of distinct Chinese terms.

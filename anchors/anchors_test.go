@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 var testGlossary = NewGlossary([]Term{
@@ -215,6 +216,50 @@ func TestEnMatchesReference(t *testing.T) {
 			if got, want := gl.En(s), gl.enRef(s); !cmp.Equal(got, want) {
 				t.Fatalf("En(%q) = %q; enRef gives %q", s, got, want)
 			}
+		}
+	}
+}
+
+// TestWithIsNewGlossary: adding a document's terms to a shared glossary
+// gives what indexing all of them together gives, leaves the shared one as
+// it was, and can be done from several goroutines at once (go test -race).
+func TestWithIsNewGlossary(t *testing.T) {
+	zh := []string{"拉共体", "拉美", "拉丁美洲", "一带一路", "联合国", "联合声明", "中拉论坛", "中国", "中非合作", "中美", "三"}
+	en := []string{"CELAC", "celac", "Latin America", "Belt and Road", "BRI", "United Nations", "China-CELAC Forum", "China", "three", "U.N."}
+	rng := rand.New(rand.NewPCG(5, 6))
+	terms := func(n int) []Term {
+		var out []Term
+		for range n {
+			t := Term{Zh: zh[rng.IntN(len(zh))]}
+			for range 1 + rng.IntN(3) {
+				t.En = append(t.En, en[rng.IntN(len(en))])
+			}
+			out = append(out, t)
+		}
+		return out
+	}
+	// (zhFirst, 24 KB, is compared apart: cmp is slow on long slices)
+	same := []cmp.Option{cmp.AllowUnexported(Glossary{}, enIx{}), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Glossary{}, "zhFirst")}
+	for k := 0; k < 300; k++ {
+		a, b := terms(rng.IntN(6)), terms(rng.IntN(6))
+		shared := NewGlossary(a, b)
+		before := NewGlossary(a, b)
+		owns := [][]Term{terms(rng.IntN(6)), terms(rng.IntN(6)), terms(rng.IntN(6))}
+		got := make([]*Glossary, len(owns))
+		done := make(chan int)
+		for i, own := range owns {
+			go func() { got[i] = shared.With(own); done <- i }()
+		}
+		for range owns {
+			<-done
+		}
+		for i, own := range owns {
+			if want := NewGlossary(a, b, own); !cmp.Equal(got[i], want, same...) || !slices.Equal(got[i].zhFirst, want.zhFirst) {
+				t.Fatalf("With(%v) on %v, %v differs from NewGlossary of all: %s", own, a, b, cmp.Diff(want, got[i], same...))
+			}
+		}
+		if !cmp.Equal(shared, before, same...) || !slices.Equal(shared.zhFirst, before.zhFirst) {
+			t.Fatalf("With changed the shared glossary of %v, %v: %s", a, b, cmp.Diff(before, shared, same...))
 		}
 	}
 }

@@ -61,10 +61,12 @@ func (s Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc,
 		model = DefaultModel.Model()
 	}
 	st.Count("align.glossary_curated", len(curated))
+	// the run's terms indexed once; each document adds its own headings
+	shared, names := anchors.NewGlossary(curated), anchors.NewGlossary(curated, registry)
 	return func(d *schemas.Document, t *schemas.Tally) error {
 		own := anchors.Harvest([]schemas.Document{*d})
-		a := &Aligner{Model: model, Glossary: anchors.NewGlossary(curated, own), Weights: DefaultWeights,
-			Names: anchors.NewGlossary(curated, registry, own), Traditional: d.Script == "Hant"}
+		a := &Aligner{Model: model, Glossary: shared.With(own), Weights: DefaultWeights,
+			Names: names.With(own), Traditional: d.Script == "Hant"}
 		out, err := Document(*d, a, s.Options.ReviewThreshold)
 		if err != nil {
 			return err
