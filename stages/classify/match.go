@@ -142,7 +142,11 @@ func (g *gate) add(re *regexp.Regexp) {
 		return
 	}
 	var needs [][]int
-	for _, ws := range required(parsed) {
+	all := required(parsed)
+	for _, ws := range all {
+		if len(all) > 1 && weak(ws) {
+			continue
+		}
 		ids := make([]int, len(ws))
 		for i, w := range ws {
 			ids[i] = g.lits.add(w)
@@ -150,6 +154,20 @@ func (g *gate) add(re *regexp.Regexp) {
 		needs = append(needs, ids)
 	}
 	g.needs[re] = needs
+}
+
+// weak reports whether a set of literals holds one of fewer than three
+// ASCII bytes (" ", "e" of continu(e|ing), "on" of calls (on|for)): almost
+// every English text holds it, so it spares no pattern a run, and its
+// matches were four in five the automaton reported. A pattern keeps it
+// when it has no other.
+func weak(ws []string) bool {
+	for _, w := range ws {
+		if len(w) < 3 && w[0] < utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // present lists, per literal id, whether it occurs in s. With a work

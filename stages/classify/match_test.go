@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -267,5 +268,31 @@ func TestUnionAgrees(t *testing.T) {
 	}
 	if found < 100 {
 		t.Fatalf("%d names found in all: too few to test the registry's part", found)
+	}
+}
+
+// TestWeakNeedsDropped: a set of literals one of which is a short ASCII
+// fragment is not asked for when the pattern has another to ask for.
+func TestWeakNeedsDropped(t *testing.T) {
+	for _, tc := range []struct{ pattern, want string }{
+		{`\bcalls? (?:on|for|upon)\b`, `[["call"]]`},                  // " " and on|for|upon dropped
+		{`\bcontinu(?:e|es|ing)\b`, `[["continu"]]`},                  // e|ing dropped
+		{`(?:^|[^\d])((?:19|20)\d{2})(?:年|[^\d]|$)`, `[["19" "20"]]`}, // the only set: kept
+		{`(?:我们|双方)(?P<cue>将)`, `[["我们" "双方"] ["将"]]`},                // one Chinese character is three bytes: kept
+	} {
+		g := newGate()
+		re := regexp.MustCompile(tc.pattern)
+		g.add(re)
+		var got [][]string
+		for _, ids := range g.needs[re] {
+			var ws []string
+			for _, id := range ids {
+				ws = append(ws, g.lits.words[id])
+			}
+			got = append(got, ws)
+		}
+		if s := fmt.Sprintf("%q", got); s != tc.want {
+			t.Errorf("%s needs %s; want %s", tc.pattern, s, tc.want)
+		}
 	}
 }
