@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -23,6 +24,7 @@ import (
 type literals struct {
 	trie    *ahocorasick.Automaton
 	words   []string
+	letters bool // every word holds an ASCII letter (see addCounts)
 	index   map[string]int
 	scratch sync.Pool // []int of len(words), all zero
 }
@@ -48,6 +50,7 @@ func (l *literals) build() {
 		panic(fmt.Sprintf("classify: the literals of the rules make no automaton: %v", err)) // (the words are the rules' own: a program error)
 	}
 	l.trie = trie
+	l.letters = !slices.ContainsFunc(l.words, func(w string) bool { return !hasASCIILetter(w) })
 	size := len(l.words)
 	l.scratch.New = func() any { s := make([]int, size); return &s }
 }
@@ -72,6 +75,9 @@ func (l *literals) countsInto(dst []int, s string, keep func(s string, at int) b
 func (l *literals) addCounts(n []int, s string, keep func(s string, at int) bool) {
 	if l.trie == nil || len(l.words) == 0 {
 		return
+	}
+	if l.letters && !hasASCIILetter(s) {
+		return // (the English keywords walked every Chinese text for nothing)
 	}
 	// where the next occurrence of each word may start (reused: this was a
 	// visible share of a run as fresh allocations)
@@ -116,6 +122,17 @@ func (l *literals) countSparse(n []int, touched []int32, s string) []int32 {
 	}
 	l.scratch.Put(p)
 	return touched
+}
+
+// hasASCIILetter reports whether s holds a letter a–z or A–Z (read byte by
+// byte: no byte of a longer UTF-8 sequence is below 0x80).
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // wordStart reports whether s[at:] starts a word.
