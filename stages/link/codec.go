@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -23,14 +22,18 @@ import (
 // whose reflection was a fifth of the link work of a run.
 const codecMagic = "PLLF\x02" // version 2: bigram keys as numbers
 
-// Encode is the prepared form of a document's features as bytes. It is
-// written into a buffer the workers reuse and copied out at its size:
-// grown from nothing, the buffer was 0.3 GB of a run's allocation at
-// N = 1000.
+// Encode is the prepared form of a document's features as bytes.
 func Encode(f schemas.DocFeatures) ([]byte, error) {
+	return draftOf(f).encode()
+}
+
+// encode writes the draft into a buffer the workers reuse and copies it
+// out at its size: grown from nothing, the buffer was 0.3 GB of a run's
+// allocation at N = 1000.
+func (d *draft) encode() ([]byte, error) {
 	buf := encodeBuffers.Get().(*[]byte)
 	defer encodeBuffers.Put(buf)
-	b, err := Prepare(f).appendTo((*buf)[:0])
+	b, err := d.appendTo((*buf)[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +43,11 @@ func Encode(f schemas.DocFeatures) ([]byte, error) {
 
 var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
-func (p *Prepared) appendTo(b []byte) ([]byte, error) {
+func (d *draft) appendTo(b []byte) ([]byte, error) {
 	b = append(b, codecMagic...)
-	b = appendString(b, p.DocID)
-	b = binary.AppendUvarint(b, uint64(len(p.Clauses)))
-	for _, c := range p.Clauses {
+	b = appendString(b, d.docID)
+	b = binary.AppendUvarint(b, uint64(len(d.clauses)))
+	for _, c := range d.clauses {
 		b = appendString(b, c.ID)
 		var flags byte
 		if c.HasZh {
@@ -59,40 +62,38 @@ func (p *Prepared) appendTo(b []byte) ([]byte, error) {
 		}
 	}
 	var err error
-	if b, err = appendFamily(b, p, &p.Zh, appendKeys); err != nil {
+	if b, err = appendFamily(b, d, d.zh, appendKeys); err != nil {
 		return nil, err
 	}
-	for _, fam := range []*Family[string]{&p.En, &p.Anc} {
-		if b, err = appendFamily(b, p, fam, appendStrings); err != nil {
+	for _, fl := range []flat[string]{d.en, d.anc} {
+		if b, err = appendFamily(b, d, fl, appendStrings); err != nil {
 			return nil, err
 		}
 	}
-	b = appendStrings(b, p.MechKeys)
-	for _, n := range p.MechDF {
+	b = appendStrings(b, d.mechKeys)
+	for _, n := range d.mechDF {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	return b, nil
 }
 
-// appendFamily appends fam's keys, as keys writes them, then each clause's
+// appendFamily appends fl's keys, as keys writes them, then each clause's
 // features: their number, then for each its id's distance from the one
 // before and its count.
-func appendFamily[K cmp.Ordered](b []byte, p *Prepared, fam *Family[K], keys func([]byte, []K) []byte) ([]byte, error) {
-	if len(fam.IDs) != len(p.Clauses) {
-		return nil, fmt.Errorf("link: encode the features of %s: a family has %d clauses, the document %d", p.DocID, len(fam.IDs), len(p.Clauses))
+func appendFamily[K cmp.Ordered](b []byte, d *draft, fl flat[K], keys func([]byte, []K) []byte) ([]byte, error) {
+	if len(fl.lens) != len(d.clauses) {
+		return nil, fmt.Errorf("link: encode the features of %s: a family has %d clauses, the document %d", d.docID, len(fl.lens), len(d.clauses))
 	}
-	b = keys(b, fam.Keys)
-	for j, ids := range fam.IDs {
-		b = binary.AppendUvarint(b, uint64(len(ids)))
+	b = keys(b, fl.keys)
+	at := 0
+	for _, n := range fl.lens {
+		b = binary.AppendUvarint(b, uint64(n))
 		prev := int32(-1)
-		for k, id := range ids {
+		for _, id := range fl.ids[at : at+n] {
 			b = binary.AppendUvarint(b, uint64(id-prev-1))
 			prev = id
-			n := int(math.Round(math.Exp(fam.TFW[j][k] - 1)))
-			if termWeight(n) != fam.TFW[j][k] {
-				return nil, fmt.Errorf("link: encode the features of %s: weight %v is no term weight", p.DocID, fam.TFW[j][k])
-			}
-			b = binary.AppendUvarint(b, uint64(n))
+			b = binary.AppendUvarint(b, uint64(fl.counts[at]))
+			at++
 		}
 	}
 	return b, nil

@@ -2,6 +2,7 @@ package link_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -310,8 +311,8 @@ func TestEvalLinksAcrossLanguages(t *testing.T) {
 }
 
 // BenchmarkFeatures times the link stage's work on one document: its
-// features extracted from the classified clauses, then prepared and
-// encoded as the run carries them (both real documents per iteration).
+// features extracted from the classified clauses, prepared and encoded as
+// the run carries them (both real documents per iteration).
 func BenchmarkFeatures(b *testing.B) {
 	r, err := link.LoadRules()
 	if err != nil {
@@ -334,9 +335,41 @@ func BenchmarkFeatures(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, d := range st.Docs {
-			if _, err := link.Encode(link.Features(d, g, r)); err != nil {
+			if _, _, err := link.EncodeDoc(d, g, r); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestEncodeDocIsEncode: the stage's encoding of the two sources, made
+// without a map of words per clause, is byte for byte Encode of Features,
+// which Pair and the reference definition read.
+func TestEncodeDocIsEncode(t *testing.T) {
+	r, err := link.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, _ := anchors.Load(sources.FS())
+	registry, _ := anchors.LoadRegistry(sources.FS())
+	g := anchors.NewGlossary(terms, registry)
+	for _, d := range st.Docs {
+		f := link.Features(d, g, r)
+		want, err := link.Encode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, n, err := link.EncodeDoc(d, g, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Prepared, want) || n != len(f.Clauses) || got.DocID != f.DocID || got.Date != f.Date || got.Clauses != nil {
+			t.Fatalf("%s: EncodeDoc gives %d bytes for %d clauses (dated %q); Encode(Features) %d bytes for %d (dated %q)",
+				d.Source.ID, len(got.Prepared), n, got.Date, len(want), len(f.Clauses), f.Date)
 		}
 	}
 }

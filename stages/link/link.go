@@ -85,25 +85,49 @@ func (Stage) Prepare(ctx context.Context, st *schemas.State) (schemas.DocFunc, e
 		return nil, err
 	}
 	return func(d *schemas.Document, t *schemas.Tally) error {
-		f := Features(*d, g, r)
-		t.Count("link.clauses", len(f.Clauses))
-		// The document carries its prepared form to the release, where
-		// the run's end compares documents; its clauses' maps are done.
-		if len(f.Clauses) > 0 {
-			b, err := Encode(f)
-			if err != nil {
-				return err
-			}
-			f.Clauses, f.Prepared = nil, b
+		f, clauses, err := encodeDoc(*d, g, r)
+		if err != nil {
+			return err
 		}
+		t.Count("link.clauses", clauses)
 		d.Features = &f
 		return nil
 	}, nil
 }
 
+// encodeDoc is the document's features as it carries them to the release,
+// where the run's end compares documents: the head of Features(d, g, r),
+// with Encode of them as Prepared in place of its clauses; and how many
+// clauses were featurised. The English words are numbered as they are
+// read, without a map per clause.
+func encodeDoc(d schemas.Document, g *anchors.Glossary, r *Rules) (schemas.DocFeatures, int, error) {
+	size := 0
+	for _, c := range d.Clauses {
+		size += len(c.TextEn)
+	}
+	en := newNumbering[string](size / 8) // about one word in eight bytes
+	f := features(d, g, r, en)
+	n := len(f.Clauses)
+	if n > 0 {
+		b, err := draftWith(f, en.done()).encode()
+		if err != nil {
+			return schemas.DocFeatures{}, 0, err
+		}
+		f.Clauses, f.Prepared = nil, b
+	}
+	return f, n, nil
+}
+
 // Features extracts a document's link features; anchors the rules call
 // generic are left out.
 func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeatures {
+	return features(d, g, r, nil)
+}
+
+// features is Features; with en, each text clause's English words are
+// counted in en, as a clause of its own, instead of in the clause's map
+// (left nil).
+func features(d schemas.Document, g *anchors.Glossary, r *Rules, en *numbering[string]) schemas.DocFeatures {
 	generic := map[string]bool{}
 	for _, k := range r.Generic {
 		generic[k] = true
@@ -137,10 +161,17 @@ func Features(d schemas.Document, g *anchors.Glossary, r *Rules) schemas.DocFeat
 			}
 		}
 		if c.TextEn != "" {
-			cf.En = words(c.TextEn)
+			if en != nil {
+				eachWord(c.TextEn, func(w string) { en.add(w, 1) })
+			} else {
+				cf.En = words(c.TextEn)
+			}
 			if g != nil {
 				keys = append(keys, g.En(c.TextEn)...)
 			}
+		}
+		if en != nil {
+			en.end()
 		}
 		cf.Anchors = distinctiveAnchors(keys, generic)
 		for _, u := range units[c.ID] {
@@ -200,15 +231,22 @@ func init() {
 	}
 }
 
-// words counts the content words of English text (lower-cased, three
-// letters or more, a plural s removed, common words left out).
+// words counts the content words of English text (see eachWord).
 func words(s string) map[string]int {
 	out := make(map[string]int, len(s)/8) // about one per word: no map growth
+	eachWord(s, func(w string) { out[w]++ })
+	return out
+}
+
+// eachWord calls f with each content word of English text, in order:
+// lower-cased, three letters or more, a plural s removed, common words
+// left out.
+func eachWord(s string, f func(string)) {
 	if !ascii(s) {
 		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
-			countWord(out, w)
+			contentWord(w, f)
 		}
-		return out
+		return
 	}
 	// ASCII text (most English) is split and lower-cased in place: the
 	// same words, without a lower-cased copy of the text and a slice of
@@ -226,31 +264,30 @@ func words(s string) map[string]int {
 		switch w := s[i:j]; {
 		case w == "":
 		case !upper:
-			countWord(out, w)
+			contentWord(w, f)
 		case len(w) <= len(low):
 			b := low[:len(w)]
 			for k := range len(w) {
 				b[k] = w[k] | 0x20
 			}
-			countWord(out, string(b))
+			contentWord(string(b), f)
 		default:
-			countWord(out, strings.ToLower(w))
+			contentWord(strings.ToLower(w), f)
 		}
 		i = j
 	}
-	return out
 }
 
-// countWord counts w, lower-cased, in out unless it is short or common,
+// contentWord calls f with w, lower-cased, unless it is short or common,
 // without a plural s.
-func countWord(out map[string]int, w string) {
+func contentWord(w string, f func(string)) {
 	if len(w) < 3 || stopwords[w] {
 		return
 	}
 	if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
 		w = w[:len(w)-1]
 	}
-	out[w]++
+	f(w)
 }
 
 func ascii(s string) bool {

@@ -1,7 +1,9 @@
 package link
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"slices"
@@ -242,5 +244,70 @@ func TestBigramKeysSortAsStrings(t *testing.T) {
 	}
 	if !slices.IsSorted(strs) {
 		t.Errorf("bigrams in key order are not in string order: %q", strs)
+	}
+}
+
+// TestEncodeDocIsEncodeRandom: on random documents, encodeDoc gives
+// Encode(Features) byte for byte: words that repeat within a clause and
+// across clauses, capitals, plurals, common words, accented letters,
+// clauses without English or without text, and documents that are not
+// featurised at all.
+func TestEncodeDocIsEncodeRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	pool := strings.Fields("forum Forum FORUMS energy trade Trade science farming investments culture exchange the China will " +
+		"class classes São Paulo İstanbul Belt-and-Road COVID-19 2025 programmes Programmes pneumonoultramicroscopicsilicovolcanoconiosis")
+	han := []rune("合作论坛中拉科技创新农业发展能源贸易投资文化交流")
+	texts := 0
+	for k := 0; k < 300; k++ {
+		d := schemas.Document{Source: schemas.Source{ID: fmt.Sprintf("d%d", k)}}
+		switch rng.IntN(4) {
+		case 0:
+			d.Source.Sequence = intp(k)
+		case 1, 2:
+			date := "2024-01-01"
+			d.Source.AdoptedDate = &date
+		} // else neither: not featurised
+		for c := rng.IntN(12); c > 0; c-- {
+			cl := schemas.Clause{ID: fmt.Sprintf("d%d/p%d", k, len(d.Clauses)+1)}
+			if rng.IntN(3) > 0 {
+				var s []rune
+				for i := rng.IntN(20); i > 0; i-- {
+					s = append(s, han[rng.IntN(len(han))])
+				}
+				cl.TextZh = string(s)
+			}
+			if rng.IntN(3) > 0 {
+				var ws []string
+				for i := rng.IntN(15); i > 0; i-- {
+					ws = append(ws, pool[rng.IntN(len(pool))])
+				}
+				cl.TextEn = strings.Join(ws, " ")
+			}
+			if cl.IsText() {
+				texts++
+			}
+			d.Clauses = append(d.Clauses, cl)
+			if rng.IntN(2) == 0 {
+				d.Commitments = append(d.Commitments, schemas.Commitment{ClauseID: cl.ID, IsCommitment: true, Sector: "trade", Modality: "will", MechanismIDs: []string{"bri"}})
+			}
+		}
+		f := Features(d, nil, rules(t))
+		want, err := Encode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, n, err := encodeDoc(d, nil, rules(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Clauses) == 0 {
+			want = nil // a document without clauses to compare carries no prepared form
+		}
+		if !bytes.Equal(got.Prepared, want) || n != len(f.Clauses) || got.Clauses != nil {
+			t.Fatalf("%s: encodeDoc gives %d bytes for %d clauses; Encode(Features) %d bytes for %d\n%+v", d.Source.ID, len(got.Prepared), n, len(want), len(f.Clauses), d.Clauses)
+		}
+	}
+	if texts < 500 {
+		t.Fatalf("only %d text clauses: the test compares too little", texts)
 	}
 }

@@ -78,7 +78,7 @@ type vec[K cmp.Ordered] struct {
 	counts []int
 }
 
-// vecOf is the features counted in m as a vec, in no order: newFamily
+// vecOf is the features counted in m as a vec, in no order: newFlat
 // puts each clause's features in key order by their numbers, which sorts
 // integers instead of each clause's strings.
 func vecOf(m map[string]int) vec[string] {
@@ -92,56 +92,109 @@ func vecOf(m map[string]int) vec[string] {
 	return v
 }
 
-// newFamily indexes the features of a document's clauses, whose keys are
-// distinct within each clause, in any order. Keys are numbered by a map in
-// the order first met, and only the distinct ones are sorted: sorting every
-// clause's keys together and finding each again by binary search was half
-// of preparing a document. Each clause's features are then put in key
-// order by sorting their numbers.
-func newFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
-	entries := 0
-	for _, v := range vs {
-		entries += len(v.keys)
+// flat is a family before it is indexed, as Encode writes it: every
+// feature, sorted, and per clause (lens) its features' positions in keys,
+// ascending, with their counts; ids and counts hold every clause's in
+// turn. Decode and index make the Family from it.
+type flat[K cmp.Ordered] struct {
+	keys   []K
+	lens   []int
+	ids    []int32
+	counts []int
+}
+
+// numbering makes a flat family clause by clause: add counts a feature
+// in the current clause, end closes the clause. Features are numbered by
+// a map in the order first met, and only the distinct ones are sorted, at
+// the end: sorting every clause's keys together and finding each again by
+// binary search was half of preparing a document.
+type numbering[K cmp.Ordered] struct {
+	number map[K]int32
+	met    []K
+	last   []int32 // per number, the position of its entry in ids when it is the current clause's
+	fl     flat[K] // ids are numbers, not positions, until done
+	start  int     // the current clause's first entry
+}
+
+func newNumbering[K cmp.Ordered](entries int) *numbering[K] {
+	return &numbering[K]{number: make(map[K]int32, entries/2), fl: flat[K]{ids: make([]int32, 0, entries), counts: make([]int, 0, entries)}}
+}
+
+// add counts n more of k in the current clause.
+func (b *numbering[K]) add(k K, n int) {
+	id, ok := b.number[k]
+	if !ok {
+		id = int32(len(b.met))
+		b.number[k], b.met, b.last = id, append(b.met, k), append(b.last, -1)
 	}
-	number := make(map[K]int32, entries/2)
-	ids, counts, met := make([]int32, 0, entries), make([]int, 0, entries), make([]K, 0, entries/2)
-	for _, v := range vs {
-		for i, k := range v.keys {
-			id, ok := number[k]
-			if !ok {
-				id = int32(len(met))
-				number[k], met = id, append(met, k)
-			}
-			ids, counts = append(ids, id), append(counts, v.counts[i])
-		}
+	if at := b.last[id]; int(at) >= b.start {
+		b.fl.counts[at] += n
+		return
 	}
-	keys := append(make([]K, 0, len(met)), met...)
-	slices.Sort(keys)
-	rank := make([]int32, len(keys))
-	for i, k := range keys {
-		rank[number[k]] = int32(i)
+	b.last[id] = int32(len(b.fl.ids))
+	b.fl.ids, b.fl.counts = append(b.fl.ids, id), append(b.fl.counts, n)
+}
+
+// end closes the current clause.
+func (b *numbering[K]) end() {
+	b.fl.lens = append(b.fl.lens, len(b.fl.ids)-b.start)
+	b.start = len(b.fl.ids)
+}
+
+// done sorts the features, puts each clause's in key order (by sorting
+// their numbers) and returns the family.
+func (b *numbering[K]) done() flat[K] {
+	fl := b.fl
+	fl.keys = slices.Clip(append(make([]K, 0, len(b.met)), b.met...))
+	slices.Sort(fl.keys)
+	rank := make([]int32, len(fl.keys))
+	for i, k := range fl.keys {
+		rank[b.number[k]] = int32(i)
 	}
-	for i, id := range ids {
-		ids[i] = rank[id]
+	for i, id := range fl.ids {
+		fl.ids[i] = rank[id]
 	}
 	var pairs []uint64 // a clause's (number, count) pairs, to sort
 	at := 0
-	for _, v := range vs {
-		cl, n := ids[at:at+len(v.keys)], counts[at:at+len(v.keys)]
-		at += len(v.keys)
+	for _, n := range fl.lens {
+		cl, c := fl.ids[at:at+n], fl.counts[at:at+n]
+		at += n
 		if slices.IsSorted(cl) {
 			continue
 		}
 		pairs = pairs[:0]
 		for i, id := range cl {
-			pairs = append(pairs, uint64(id)<<32|uint64(uint32(n[i])))
+			pairs = append(pairs, uint64(id)<<32|uint64(uint32(c[i])))
 		}
 		slices.Sort(pairs)
 		for i, p := range pairs {
-			cl[i], n[i] = int32(p>>32), int(uint32(p))
+			cl[i], c[i] = int32(p>>32), int(uint32(p))
 		}
 	}
-	return index(vs, keys, ids, counts)
+	return fl
+}
+
+// newFlat is the flat family of clauses vs, whose keys are distinct
+// within each clause, in any order.
+func newFlat[K cmp.Ordered](vs []vec[K]) flat[K] {
+	entries := 0
+	for _, v := range vs {
+		entries += len(v.keys)
+	}
+	b := newNumbering[K](entries)
+	for _, v := range vs {
+		for i, k := range v.keys {
+			b.add(k, v.counts[i])
+		}
+		b.end()
+	}
+	return b.done()
+}
+
+// newFamily indexes the features of a document's clauses, whose keys are
+// distinct within each clause, in any order.
+func newFamily[K cmp.Ordered](vs []vec[K]) Family[K] {
+	return index(newFlat(vs))
 }
 
 // A bigram key has 42 bits (two characters of 21), which leaves 22 for the
@@ -152,41 +205,47 @@ const (
 	keyBits   = 64 - entryBits
 )
 
-// bigramFamily is newFamily for character bigrams, by a radix sort of the
+// bigramFlat is newFlat for character bigrams, by a radix sort of the
 // packed entries on their key bits. The sort is stable, so the entries of
 // a key stay in clause order; walking them numbers the keys without a map.
 // Families too large to pack (over four million entries) or with wider
-// keys take newFamily.
-func bigramFamily(vs []vec[uint64]) Family[uint64] {
+// keys take newFlat.
+func bigramFlat(vs []vec[uint64]) flat[uint64] {
 	entries := 0
 	for _, v := range vs {
 		entries += len(v.keys)
 	}
 	if entries >= 1<<entryBits {
-		return newFamily(vs)
+		return newFlat(vs)
 	}
 	packed := make([]uint64, 0, entries)
 	for _, v := range vs {
 		for _, k := range v.keys {
 			if k >= 1<<keyBits {
-				return newFamily(vs)
+				return newFlat(vs)
 			}
 			packed = append(packed, k<<entryBits|uint64(len(packed)))
 		}
 	}
 	radixSortKeys(packed, make([]uint64, len(packed)))
-	ids, keys := make([]int32, entries), make([]uint64, 0, entries/2)
+	fl := flat[uint64]{ids: make([]int32, entries), keys: make([]uint64, 0, entries/2), lens: make([]int, len(vs)), counts: make([]int, 0, entries)}
 	for _, p := range packed {
-		if k := p >> entryBits; len(keys) == 0 || k != keys[len(keys)-1] {
-			keys = append(keys, k)
+		if k := p >> entryBits; len(fl.keys) == 0 || k != fl.keys[len(fl.keys)-1] {
+			fl.keys = append(fl.keys, k)
 		}
-		ids[p&(1<<entryBits-1)] = int32(len(keys) - 1)
+		fl.ids[p&(1<<entryBits-1)] = int32(len(fl.keys) - 1)
 	}
-	counts := make([]int, 0, entries)
-	for _, v := range vs {
-		counts = append(counts, v.counts[:len(v.keys)]...)
+	fl.keys = slices.Clip(fl.keys)
+	for j, v := range vs {
+		fl.lens[j] = len(v.keys)
+		fl.counts = append(fl.counts, v.counts[:len(v.keys)]...)
 	}
-	return index(vs, slices.Clip(keys), ids, counts)
+	return fl
+}
+
+// bigramFamily indexes a document's character bigrams (see bigramFlat).
+func bigramFamily(vs []vec[uint64]) Family[uint64] {
+	return index(bigramFlat(vs))
 }
 
 // radixSortKeys sorts packed entries by their key bits, stably (least
@@ -219,35 +278,34 @@ func radixSortKeys(xs, tmp []uint64) {
 	}
 }
 
-// index makes the family of the clauses vs, whose features are keys (sorted,
-// distinct): ids is the position in keys of each clause's each feature, in
-// clause order and within a clause in key order, and counts their counts.
-func index[K cmp.Ordered](vs []vec[K], keys []K, ids []int32, counts []int) Family[K] {
-	fam := Family[K]{Keys: keys, DF: make([]int, len(keys)), IDs: make([][]int32, len(vs)), TFW: make([][]float64, len(vs))}
+// index makes the family of a flat one: document frequencies, postings
+// and term weights.
+func index[K cmp.Ordered](fl flat[K]) Family[K] {
+	fam := Family[K]{Keys: fl.keys, DF: make([]int, len(fl.keys)), IDs: make([][]int32, len(fl.lens)), TFW: make([][]float64, len(fl.lens))}
 	// Every clause's ids and weights, and every feature's postings, are
 	// slices of three arrays of one entry per (clause, feature).
-	tfw, post := make([]float64, len(ids)), make([]int32, len(ids))
+	tfw, post := make([]float64, len(fl.ids)), make([]int32, len(fl.ids))
 	at := 0
-	for j, v := range vs {
-		if len(v.keys) == 0 {
+	for j, n := range fl.lens {
+		if n == 0 {
 			continue
 		}
 		fam.N++
 		start := at
-		for range v.keys {
-			fam.DF[ids[at]]++
-			tfw[at] = termWeight(counts[at])
+		for range n {
+			fam.DF[fl.ids[at]]++
+			tfw[at] = termWeight(fl.counts[at])
 			at++
 		}
-		fam.IDs[j], fam.TFW[j] = ids[start:at:at], tfw[start:at:at]
+		fam.IDs[j], fam.TFW[j] = fl.ids[start:at:at], tfw[start:at:at]
 	}
-	fam.Post = make([][]int32, len(keys))
+	fam.Post = make([][]int32, len(fl.keys))
 	at = 0
 	for id, n := range fam.DF {
 		fam.Post[id] = post[at : at : at+n]
 		at += n
 	}
-	for j := range vs {
+	for j := range fl.lens {
 		for _, id := range fam.IDs[j] {
 			fam.Post[id] = append(fam.Post[id], int32(j))
 		}
@@ -263,28 +321,56 @@ func termWeight(n int) float64 {
 	return 1 + math.Log(float64(n))
 }
 
+// draft is a document's prepared form before its families are indexed:
+// what Encode writes, and Prepare indexes.
+type draft struct {
+	docID    string
+	clauses  []ClauseMeta
+	zh       flat[uint64]
+	en, anc  flat[string]
+	mechKeys []string
+	mechDF   []int
+}
+
 // Prepare makes a document's prepared form from its features.
 func Prepare(f schemas.DocFeatures) *Prepared {
-	zh, en, anc := make([]vec[uint64], len(f.Clauses)), make([]vec[string], len(f.Clauses)), make([]vec[string], len(f.Clauses))
+	d := draftOf(f)
+	return &Prepared{DocID: d.docID, Clauses: d.clauses, Zh: index(d.zh), En: index(d.en), Anc: index(d.anc), MechKeys: d.mechKeys, MechDF: d.mechDF}
+}
+
+// draftOf drafts the prepared form of features whose clauses hold their
+// words.
+func draftOf(f schemas.DocFeatures) *draft {
+	en := make([]vec[string], len(f.Clauses))
+	for j, c := range f.Clauses {
+		en[j] = vecOf(c.En)
+	}
+	return draftWith(f, newFlat(en))
+}
+
+// draftWith drafts the prepared form of f with the clauses' words en (the
+// words in f's clauses are not read).
+func draftWith(f schemas.DocFeatures, en flat[string]) *draft {
+	zh, anc := make([]vec[uint64], len(f.Clauses)), make([]vec[string], len(f.Clauses))
 	for j, c := range f.Clauses {
 		zh[j] = vec[uint64]{keys: c.Zh.Keys, counts: c.Zh.Counts}
-		en[j], anc[j] = vecOf(c.En), vecOf(counts(c.Anchors))
+		anc[j] = vecOf(counts(c.Anchors))
 	}
-	p := &Prepared{DocID: f.DocID, Zh: bigramFamily(zh), En: newFamily(en), Anc: newFamily(anc)}
+	d := &draft{docID: f.DocID, zh: bigramFlat(zh), en: en, anc: newFlat(anc)}
 	df := map[string]int{}
-	for _, c := range f.Clauses {
-		p.Clauses = append(p.Clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh.Keys) > 0, HasEn: len(c.En) > 0,
+	for j, c := range f.Clauses {
+		d.clauses = append(d.clauses, ClauseMeta{ID: c.ID, HasZh: len(c.Zh.Keys) > 0, HasEn: j < len(en.lens) && en.lens[j] > 0,
 			Mech: c.Mech, Anchors: c.Anchors, Sectors: c.Sectors, Modal: c.Modal,
 			MechMask: mask(c.Mech), AnchorMask: mask(c.Anchors), SectorMask: mask(c.Sectors)})
 		for _, k := range c.Mech {
 			df[k]++
 		}
 	}
-	p.MechKeys = slices.Sorted(maps.Keys(df))
-	for _, k := range p.MechKeys {
-		p.MechDF = append(p.MechDF, df[k])
+	d.mechKeys = slices.Sorted(maps.Keys(df))
+	for _, k := range d.mechKeys {
+		d.mechDF = append(d.mechDF, df[k])
 	}
-	return p
+	return d
 }
 
 func (p *Prepared) mechDF(k string) int {
