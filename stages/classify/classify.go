@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/policyledger/policyledger/hanzi"
 	"github.com/policyledger/policyledger/schemas"
@@ -132,14 +133,21 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 		if !c.IsText() {
 			continue
 		}
-		lang, text, spans := "zh", c.TextZh, segment.Zh(c.TextZh)
+		lang, text := "zh", c.TextZh
 		if c.TextEn != "" {
-			lang, text, spans = "en", c.TextEn, segment.En(c.TextEn)
+			lang, text = "en", c.TextEn
+		}
+		var spans []segment.Span
+		if lang == "en" {
+			spans = segment.En(text)
+		} else {
+			spans = segment.Zh(text)
 		}
 		at = runeOffsets(at, text)
+		prefix := c.ID + "/" + lang
 		for k, sp := range spans {
 			u := schemas.Commitment{
-				UnitID: fmt.Sprintf("%s/%s%d", c.ID, lang, k+1), DocID: c.DocID, ClauseID: c.ID,
+				UnitID: prefix + strconv.Itoa(k+1), DocID: c.DocID, ClauseID: c.ID,
 				Lang: lang, Ordinal: k + 1, Text: text[at[sp.Start]:at[sp.End]],
 			}
 			for _, b := range beads[c.ID] {
