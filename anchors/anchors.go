@@ -21,6 +21,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/policyledger/policyledger/internal/utf8x"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -322,7 +323,10 @@ func (g *Glossary) Zh(s string) []string {
 			i = j
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8x.Decode3(s[i:])
+		if size == 0 {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if r == '第' {
 			j := i + size
 			for j < len(s) {
@@ -388,7 +392,10 @@ func (g *Glossary) En(s string) []string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf || !(isASCIIDigit(c) || isASCIILetter(c)) {
-			_, size := utf8.DecodeRuneInString(s[i:])
+			_, size := utf8x.Decode3(s[i:])
+			if size == 0 {
+				_, size = utf8.DecodeRuneInString(s[i:])
+			}
 			i += size
 			continue
 		}

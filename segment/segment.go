@@ -6,6 +6,8 @@ package segment
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policyledger/policyledger/internal/utf8x"
 )
 
 // Span is a sentence's place in its paragraph, in code points, end exclusive.
@@ -24,7 +26,10 @@ func Zh(text string) []Span {
 	start := 0           // the sentence's first code point
 	ib, ir := 0, 0       // byte and code point of the rune read
 	for ib < len(text) { // (at the end, ir is the number of code points)
-		r, size := utf8.DecodeRuneInString(text[ib:])
+		r, size := utf8x.Decode3(text[ib:])
+		if size == 0 {
+			r, size = utf8.DecodeRuneInString(text[ib:])
+		}
 		eb, er := -1, -1
 		switch {
 		case isZhEnder(r):

@@ -21,10 +21,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/policyledger/policyledger/segment"
-
 	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/internal/utf8x"
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/segment"
 )
 
 // Options are the stage's settings from configuration.
@@ -324,7 +324,10 @@ func (t *runeText) byteAt(r int) int {
 		if t.s[t.b] < utf8.RuneSelf {
 			t.b++
 		} else {
-			_, n := utf8.DecodeRuneInString(t.s[t.b:])
+			_, n := utf8x.Decode3(t.s[t.b:])
+			if n == 0 {
+				_, n = utf8.DecodeRuneInString(t.s[t.b:])
+			}
 			t.b += n
 		}
 	}

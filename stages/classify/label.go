@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policyledger/policyledger/internal/utf8x"
 )
 
 func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
@@ -125,7 +127,10 @@ func lower(s string) string {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8x.Decode3(s[i:])
+		if size == 0 {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if !caseless(r) {
 			return strings.ToLower(s)
 		}

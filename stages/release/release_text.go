@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/policyledger/policyledger/internal/utf8x"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -277,7 +278,10 @@ func appendJSONString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8x.Decode3(s[i:])
+		if size == 0 {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
