@@ -5,6 +5,9 @@
 # a change of 1 % can be told from noise: repeated runs of one build
 # differ by about 0.3 % (the collector's timing). Instructions are not
 # time (cache misses, the system's share): confirm a change with ab.sh.
+# Under valgrind, SHA-256 runs without the processor's SHA extensions, so
+# hashing the release is about a quarter of the count (4 % of the time):
+# a change elsewhere shows a smaller percentage than it saves in time.
 #
 #   scripts/instructions.sh OLD_BINARY NEW_BINARY      (IN_DOCS=100 IN_RUNS=1)
 #
