@@ -10,6 +10,8 @@
 //	}
 package utf8x
 
+import "unicode/utf8"
+
 // Decode3 is utf8.DecodeRuneInString(s) when s opens with a three-byte
 // sequence led by E1–EC or EE–EF (every Han character, Chinese
 // punctuation, full-width forms), else 0, 0. It is small enough to be
@@ -24,4 +26,21 @@ func Decode3(s string) (rune, int) {
 		}
 	}
 	return 0, 0
+}
+
+// RuneCount is utf8.RuneCountInString(s): each byte that starts no valid
+// sequence counts as one rune.
+func RuneCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); n++ {
+		if s[i] < utf8.RuneSelf {
+			i++
+		} else if _, size := Decode3(s[i:]); size > 0 {
+			i += size
+		} else {
+			_, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
+	}
+	return n
 }

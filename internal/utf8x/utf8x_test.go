@@ -7,9 +7,15 @@ import (
 
 // check compares Decode3 with utf8.DecodeRuneInString at every byte of
 // s: where it decodes, it must agree, and it must decode every rune of
-// three bytes led by E1–EC or EE–EF.
+// three bytes led by E1–EC or EE–EF; and RuneCount with
+// utf8.RuneCountInString on every suffix of s.
 func check(t *testing.T, s string) {
 	t.Helper()
+	for i := range len(s) {
+		if got, want := RuneCount(s[i:]), utf8.RuneCountInString(s[i:]); got != want {
+			t.Fatalf("RuneCount(%q[%d:]) = %d; utf8 says %d", s, i, got, want)
+		}
+	}
 	for i := range len(s) {
 		r, n := Decode3(s[i:])
 		wr, wn := utf8.DecodeRuneInString(s[i:])

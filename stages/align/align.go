@@ -285,7 +285,7 @@ func spanLens(sp []segment.Span) []int {
 }
 
 // runeLen is the length the length model counts: code points.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
+func runeLen(s string) int { return utf8x.RuneCount(s) }
 
 // runeText cuts a text at rune offsets (segment's spans) into substrings of
 // itself, not copies made through []rune (converting every clause to runes

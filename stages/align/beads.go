@@ -2,16 +2,17 @@ package align
 
 import (
 	"fmt"
-	"golang.org/x/text/width"
 	"math"
 	"sort"
 	"strings"
 
-	"github.com/policyledger/policyledger/segment"
+	"golang.org/x/text/width"
 
 	"github.com/policyledger/policyledger/anchors"
 	"github.com/policyledger/policyledger/hanzi"
+	"github.com/policyledger/policyledger/internal/utf8x"
 	"github.com/policyledger/policyledger/schemas"
+	"github.com/policyledger/policyledger/segment"
 )
 
 // Weights set how much lexical anchors count against the length model, in
@@ -63,12 +64,22 @@ func (a *Aligner) zhKey(s string) string {
 }
 
 // hasWide reports whether s has a character width.Fold would change:
-// full-width forms (U+FF01–U+FFEE) or the ideographic space.
+// full-width forms (U+FF01–U+FFEE) or the ideographic space. Each is three
+// bytes led by EF or E3, which UTF-8 never uses inside a sequence, so it
+// looks at those bytes alone.
 func hasWide(s string) bool {
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+	if strings.Contains(s, "\u3000") {
+		return true
+	}
+	for i := strings.IndexByte(s, 0xEF); i >= 0; {
+		if r, _ := utf8x.Decode3(s[i:]); r >= 0xFF01 && r <= 0xFFEE {
 			return true
 		}
+		j := strings.IndexByte(s[i+1:], 0xEF)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	return false
 }

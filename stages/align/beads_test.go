@@ -40,3 +40,33 @@ func TestScoresArePosteriors(t *testing.T) {
 		t.Errorf("single pair beads = %+v; want one bead scoring ~1", beads)
 	}
 }
+
+// TestHasWide: the byte scan answers as decoding every rune would, for
+// every code point from U+2F00 to U+FFFF (full-width forms, the
+// ideographic space and their neighbours) alone and among other text,
+// and for bytes that start no valid sequence.
+func TestHasWide(t *testing.T) {
+	ref := func(s string) bool {
+		for _, r := range s {
+			if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+				return true
+			}
+		}
+		return false
+	}
+	texts := []string{"", "abc", "中方\xef", "\xef\xbc", "\xef\xbc\x81", "a\xe3\x80", "\xe3\x80\x80", "\xef\xef\xbc\x81", "x\xef\xbf\xbdy"}
+	for r := rune(0x2F00); r <= 0xFFFF; r++ {
+		texts = append(texts, string(r), "中拉"+string(r)+"合作", "\xef"+string(r))
+	}
+	wide := 0
+	for _, s := range texts {
+		if got, want := hasWide(s), ref(s); got != want {
+			t.Fatalf("hasWide(%q) = %v; want %v", s, got, want)
+		} else if got {
+			wide++
+		}
+	}
+	if wide < 3*239 {
+		t.Fatalf("only %d wide texts: the test does not reach the full-width forms", wide)
+	}
+}

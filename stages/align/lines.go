@@ -2,9 +2,9 @@ package align
 
 import (
 	"math"
-	"unicode/utf8"
 
 	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/internal/utf8x"
 )
 
 // Line is one paragraph or heading of a text whose lines are to be paired
@@ -52,11 +52,11 @@ func PairLines(zh, en []Line, g *anchors.Glossary) []Row {
 	lz, le := make([]int, len(zh)), make([]int, len(en))
 	var tz, te float64
 	for i, s := range zh {
-		lz[i] = utf8.RuneCountInString(s.Text)
+		lz[i] = utf8x.RuneCount(s.Text)
 		tz += float64(lz[i])
 	}
 	for j, s := range en {
-		le[j] = utf8.RuneCountInString(s.Text)
+		le[j] = utf8x.RuneCount(s.Text)
 		te += float64(le[j])
 	}
 	if len(zh) == 0 || len(en) == 0 || tz == 0 {

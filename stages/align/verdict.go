@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/policyledger/policyledger/internal/utf8x"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -76,7 +76,7 @@ func (a *Aligner) Misaligned(d schemas.Document) map[int]string {
 		if !c.IsText() || c.TextZh == "" && c.TextEn == "" {
 			continue
 		}
-		p := paraText{index: i, zh: c.TextZh, en: c.TextEn, lz: utf8.RuneCountInString(c.TextZh), le: utf8.RuneCountInString(c.TextEn)}
+		p := paraText{index: i, zh: c.TextZh, en: c.TextEn, lz: utf8x.RuneCount(c.TextZh), le: utf8x.RuneCount(c.TextEn)}
 		g := a.Names
 		if g == nil {
 			g = a.Glossary

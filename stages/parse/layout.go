@@ -7,11 +7,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 
 	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/internal/utf8x"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/stages/align"
 )
@@ -144,12 +144,12 @@ func contentLines(text string, lineNumbers []int) []textLine {
 	var out []textLine
 	start := 0
 	for i, line := range strings.Split(text, "\n") {
-		next := start + utf8.RuneCountInString(line) + 1
+		next := start + utf8x.RuneCount(line) + 1
 		level := 0
 		body, at := line, start
 		if m := mdHeading.FindStringSubmatch(body); m != nil {
 			level = len(m[1])
-			at += utf8.RuneCountInString(m[0])
+			at += utf8x.RuneCount(m[0])
 			body = body[len(m[0]):]
 		}
 		t, s, _ := cell(body, at)
@@ -166,21 +166,21 @@ func contentLines(text string, lineNumbers []int) []textLine {
 func cell(s string, base int) (string, int, int) {
 	lead := len(s) - len(strings.TrimLeft(s, " \t\u3000"))
 	t := strings.TrimSpace(s)
-	start := base + utf8.RuneCountInString(s[:lead])
-	return t, start, start + utf8.RuneCountInString(t)
+	start := base + utf8x.RuneCount(s[:lead])
+	return t, start, start + utf8x.RuneCount(t)
 }
 
 // sub is the part [a,b) (bytes) of line l, trimmed, with code-point offsets.
 func (l textLine) sub(a, b int) (string, int, int) {
-	return cell(l.text[a:b], l.start+utf8.RuneCountInString(l.text[:a]))
+	return cell(l.text[a:b], l.start+utf8x.RuneCount(l.text[:a]))
 }
 
 func zhToken(l textLine) token {
-	return token{line: l.no, zh: l.text, zhStart: l.start, zhEnd: l.start + utf8.RuneCountInString(l.text), enStart: -1, enEnd: -1, mdHeading: l.mdHeading}
+	return token{line: l.no, zh: l.text, zhStart: l.start, zhEnd: l.start + utf8x.RuneCount(l.text), enStart: -1, enEnd: -1, mdHeading: l.mdHeading}
 }
 
 func enToken(l textLine) token {
-	return token{line: l.no, en: l.text, enStart: l.start, enEnd: l.start + utf8.RuneCountInString(l.text), zhStart: -1, zhEnd: -1, mdHeading: l.mdHeading}
+	return token{line: l.no, en: l.text, enStart: l.start, enEnd: l.start + utf8x.RuneCount(l.text), zhStart: -1, zhEnd: -1, mdHeading: l.mdHeading}
 }
 
 func mixedToken(l textLine, sp split) token {

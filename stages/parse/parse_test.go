@@ -2,6 +2,7 @@ package parse
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -367,4 +368,31 @@ func FuzzLayouts(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCounts: counting by bytes gives what decoding every rune gives,
+// on the snapshot's lines and on bytes that start no valid sequence.
+func TestCounts(t *testing.T) {
+	ref := func(s string) (han, latin int) {
+		for _, r := range s {
+			switch {
+			case isHan(r):
+				han++
+			case r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z'):
+				latin++
+			}
+		}
+		return han, latin
+	}
+	b, err := os.ReadFile("../../sources/snapshots/lac-policy-2025.zh-en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := append(strings.Split(string(b), "\n"), "", "\xe4\xb8", "中\xff方 AZaz@[`{", "\xf0\xa0\x80\x80𠀀", "\xed\xa0\x80")
+	for _, s := range texts {
+		h, l := counts(s)
+		if wh, wl := ref(s); h != wh || l != wl {
+			t.Fatalf("counts(%.40q) = %d, %d; want %d, %d", s, h, l, wh, wl)
+		}
+	}
 }

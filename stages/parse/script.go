@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policyledger/policyledger/hanzi"
+	"github.com/policyledger/policyledger/internal/utf8x"
 )
 
 // lineScript is what a line is written in.
@@ -33,13 +34,22 @@ func isLower(b byte) bool { return b >= 'a' && b <= 'z' }
 
 // counts returns the number of Chinese characters and of ASCII letters.
 func counts(s string) (han, latin int) {
-	for _, r := range s {
-		switch {
-		case isHan(r):
-			han++
-		case r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z'):
-			latin++
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c|0x20 >= 'a' && c|0x20 <= 'z' {
+				latin++
+			}
+			i++
+			continue
 		}
+		r, size := utf8x.Decode3(s[i:])
+		if size == 0 {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isHan(r) {
+			han++
+		}
+		i += size
 	}
 	return han, latin
 }
