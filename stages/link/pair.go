@@ -2,11 +2,12 @@ package link
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -451,6 +452,41 @@ type scratch struct {
 	numZh, numEn, numAnc []float64
 	hitAnc               []int32
 	cands                []cand
+	said                 map[[2]string]string // evidence by kind and key
+	scores               map[string]string    // text evidence by score
+	buf                  []byte
+}
+
+// evidence is kind+" "+key, made once per goroutine: the same few
+// mechanisms, anchors, sectors and modalities are the evidence of most
+// links (an allocation each was a twentieth of a run's). The key is
+// copied, since a document's strings share its decoded bytes, which the
+// map must not keep.
+func (s *scratch) evidence(kind, key string) string {
+	if e, ok := s.said[[2]string{kind, key}]; ok {
+		return e
+	}
+	if s.said == nil {
+		s.said = map[[2]string]string{}
+	}
+	e := kind + " " + key
+	s.said[[2]string{kind, strings.Clone(key)}] = e
+	return e
+}
+
+// textEvidence is fmt.Sprintf("text %.2f", score), made once per goroutine
+// for each of the few values.
+func (s *scratch) textEvidence(score float64) string {
+	s.buf = strconv.AppendFloat(append(s.buf[:0], "text "...), score, 'f', 2, 64)
+	if e, ok := s.scores[string(s.buf)]; ok {
+		return e
+	}
+	if s.scores == nil {
+		s.scores = map[string]string{}
+	}
+	e := string(s.buf)
+	s.scores[e] = e
+	return e
 }
 
 type cand struct {
@@ -540,21 +576,21 @@ func (a *Prepared) pair(b *Prepared, r *Rules, s *scratch, out []schemas.Link) [
 			cb := b.Clauses[c.j]
 			var evidence []string
 			if c.text > 0 {
-				evidence = append(evidence, fmt.Sprintf("text %.2f", c.text))
+				evidence = append(evidence, s.textEvidence(c.text))
 			}
 			for _, k := range intersect(ca.Mech, cb.Mech) {
-				evidence = append(evidence, "mechanism "+k)
+				evidence = append(evidence, s.evidence("mechanism", k))
 			}
 			if shared := intersect(ca.Anchors, cb.Anchors); anchorTotal > 0 && numAnc[c.j] > 0 {
 				for _, k := range shared {
-					evidence = append(evidence, "anchor "+k)
+					evidence = append(evidence, s.evidence("anchor", k))
 				}
 			}
 			if shared := intersect(ca.Sectors, cb.Sectors); len(shared) > 0 {
-				evidence = append(evidence, "sector "+shared[0])
+				evidence = append(evidence, s.evidence("sector", shared[0]))
 			}
 			if shared := intersect(ca.Modal, cb.Modal); len(shared) > 0 {
-				evidence = append(evidence, "modality "+shared[0])
+				evidence = append(evidence, s.evidence("modality", shared[0]))
 			}
 			rel := "same"
 			if upgraded(ca.Modal, cb.Modal) {
