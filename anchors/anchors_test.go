@@ -263,3 +263,60 @@ func TestWithIsNewGlossary(t *testing.T) {
 		}
 	}
 }
+
+// zhTermsRef lists the glossary keys Zh finds in s by brute force: every
+// term tried at every rune Zh reads (not inside a run of ASCII letters and
+// digits), each term once.
+func (g *Glossary) zhTermsRef(s string) []string {
+	var keys []string
+	seen := map[int]bool{}
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && (isASCIIDigit(c) || isASCIILetter(c)) {
+			for i < len(s) && (isASCIIDigit(s[i]) || isASCIILetter(s[i])) {
+				i++
+			}
+			continue
+		}
+		for ti, t := range g.terms {
+			if !seen[ti] && strings.HasPrefix(s[i:], t.Zh) {
+				seen[ti] = true
+				keys = append(keys, g.keys[ti])
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return keys
+}
+
+// TestZhMatchesReference: Zh, which looks a term up only where the first
+// two runes of some term stand, finds the terms brute force finds (and the
+// numbers the glossary-less scan finds), on random texts of terms, their
+// first runes, numerals, Latin and broken bytes, with terms of one rune and
+// terms that share a first rune.
+func TestZhMatchesReference(t *testing.T) {
+	g := NewGlossary([]Term{
+		{Zh: "拉共体"}, {Zh: "拉美"}, {Zh: "拉丁美洲"}, {Zh: "一带一路"}, {Zh: "联合国"}, {Zh: "中拉论坛"},
+		{Zh: "中"}, {Zh: "中国"}, {Zh: "第三"}, {Zh: "５Ｇ"}, {Zh: "\U00020000\U00020001"}, {Zh: "𠀀"},
+	})
+	pieces := []string{"拉", "共", "体", "美", "丁", "洲", "一", "带", "路", "联", "合", "国", "中", "论", "坛", "第", "三",
+		"十", "周年", "２０", "５", "Ｇ", "2030", "G20", "AEO", "a", " ", "，", "。", "\U00020000", "\U00020001", "𠀀", "\xff", "\xe4\xb8"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	found := 0
+	for k := 0; k < 50000; k++ {
+		var b strings.Builder
+		for range rng.IntN(16) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		want := append((*Glossary)(nil).Zh(s), g.zhTermsRef(s)...)
+		sort.Strings(want)
+		if got := g.Zh(s); !cmp.Equal(got, want, cmpopts.EquateEmpty()) {
+			t.Fatalf("Zh(%q) = %q; the reference gives %q", s, got, want)
+		}
+		found += len(g.zhTermsRef(s))
+	}
+	if found < 10000 {
+		t.Fatalf("only %d terms found: the texts do not exercise the glossary", found)
+	}
+}
