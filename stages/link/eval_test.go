@@ -98,18 +98,30 @@ func predictedWith(t *testing.T, r *link.Rules) map[string][]schemas.Link {
 // sourceFeatures are the link features of the two sources, classified.
 func sourceFeatures(tb testing.TB, r *link.Rules) map[string]schemas.DocFeatures {
 	tb.Helper()
+	_, docs, g := classifiedSources(tb)
+	feats := map[string]schemas.DocFeatures{}
+	for _, d := range docs {
+		feats[d.Source.ID] = link.Features(d, g, r)
+	}
+	return feats
+}
+
+// classifiedSources are the shipped rules, the two sources run through
+// classification, and the glossary the link stage reads (curated terms and
+// mechanism names).
+func classifiedSources(tb testing.TB) (*link.Rules, []schemas.Document, *anchors.Glossary) {
+	tb.Helper()
+	r, err := link.LoadRules()
+	if err != nil {
+		tb.Fatal(err)
+	}
 	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	terms, _ := anchors.Load(sources.FS())
 	registry, _ := anchors.LoadRegistry(sources.FS())
-	g := anchors.NewGlossary(terms, registry)
-	feats := map[string]schemas.DocFeatures{}
-	for _, d := range st.Docs {
-		feats[d.Source.ID] = link.Features(d, g, r)
-	}
-	return feats
+	return r, st.Docs, anchors.NewGlossary(terms, registry)
 }
 
 type prf struct{ tp, fp, fn int }
@@ -250,19 +262,9 @@ func BenchmarkPair(b *testing.B) {
 // plan then meets it through mechanisms, anchors and sectors only. The
 // links it finds must still be right.
 func TestEvalLinksAcrossLanguages(t *testing.T) {
-	r, err := link.LoadRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	terms, _ := anchors.Load(sources.FS())
-	registry, _ := anchors.LoadRegistry(sources.FS())
-	g := anchors.NewGlossary(terms, registry)
+	r, docs, g := classifiedSources(t)
 	feats := map[string]schemas.DocFeatures{}
-	for _, d := range st.Docs {
+	for _, d := range docs {
 		if d.Source.ID == paper {
 			d.Clauses = slices.Clone(d.Clauses)
 			for i := range d.Clauses {
@@ -314,19 +316,9 @@ func TestEvalLinksAcrossLanguages(t *testing.T) {
 // features extracted from the classified clauses, prepared and encoded as
 // the run carries them (both real documents per iteration).
 func BenchmarkFeatures(b *testing.B) {
-	r, err := link.LoadRules()
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	terms, _ := anchors.Load(sources.FS())
-	registry, _ := anchors.LoadRegistry(sources.FS())
-	g := anchors.NewGlossary(terms, registry)
+	r, docs, g := classifiedSources(b)
 	var size int
-	for _, d := range st.Docs {
+	for _, d := range docs {
 		for _, c := range d.Clauses {
 			size += len(c.TextZh) + len(c.TextEn)
 		}
@@ -334,7 +326,7 @@ func BenchmarkFeatures(b *testing.B) {
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for _, d := range st.Docs {
+		for _, d := range docs {
 			if _, _, err := link.EncodeDoc(d, g, r); err != nil {
 				b.Fatal(err)
 			}
@@ -346,18 +338,8 @@ func BenchmarkFeatures(b *testing.B) {
 // without a map of words per clause, is byte for byte Encode of Features,
 // which Pair and the reference definition read.
 func TestEncodeDocIsEncode(t *testing.T) {
-	r, err := link.LoadRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.FS(), ManifestPath: sources.Manifest, Until: "classify", NoWorkFiles: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	terms, _ := anchors.Load(sources.FS())
-	registry, _ := anchors.LoadRegistry(sources.FS())
-	g := anchors.NewGlossary(terms, registry)
-	for _, d := range st.Docs {
+	r, docs, g := classifiedSources(t)
+	for _, d := range docs {
 		f := link.Features(d, g, r)
 		want, err := link.Encode(f)
 		if err != nil {
