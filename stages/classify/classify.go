@@ -133,16 +133,11 @@ func Units(d schemas.Document) ([]schemas.Commitment, error) {
 		if !c.IsText() {
 			continue
 		}
-		lang, text := "zh", c.TextZh
+		lang, text, sentences := "zh", c.TextZh, segment.Zh
 		if c.TextEn != "" {
-			lang, text = "en", c.TextEn
+			lang, text, sentences = "en", c.TextEn, segment.En
 		}
-		var spans []segment.Span
-		if lang == "en" {
-			spans = segment.En(text)
-		} else {
-			spans = segment.Zh(text)
-		}
+		spans := sentences(text)
 		at = runeOffsets(at, text)
 		prefix := c.ID + "/" + lang
 		for k, sp := range spans {

@@ -96,7 +96,7 @@ func vecOf(m map[string]int) vec[string] {
 // flat is a family before it is indexed, as Encode writes it: every
 // feature, sorted, and per clause (lens) its features' positions in keys,
 // ascending, with their counts; ids and counts hold every clause's in
-// turn. Decode and index make the Family from it.
+// turn. index makes the Family from it (and Decode from its bytes).
 type flat[K cmp.Ordered] struct {
 	keys   []K
 	lens   []int
