@@ -92,17 +92,17 @@ func (r *Rules) actor(lang, text string, m match, docType string) (actor, rule s
 	if !m.Passive {
 		left := text[:m.pos]
 		for _, a := range r.actors[lang] {
-			if a.re.MatchString(left) {
+			if a.fold.may(left) && a.re.MatchString(left) {
 				return a.actor, a.id
 			}
 		}
 	}
-	if j := r.joint[lang]; j != nil && j.MatchString(text) {
-		return "both", lang + ".joint"
+	if j, ok := r.joint[lang]; ok && j.fold.may(text) && j.re.MatchString(text) {
+		return j.actor, j.id
 	}
 	clause := deciding(text, m.pos)
 	for _, a := range r.namedSide[lang] {
-		if a.re.MatchString(clause) {
+		if a.fold.may(clause) && a.re.MatchString(clause) {
 			return a.actor, lang + "." + a.id
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -352,47 +353,64 @@ next:
 
 // required returns sets of strings such that every match of re contains
 // one string of each set; nil when it cannot tell.
-func required(re *syntax.Regexp) [][]string {
+func required(re *syntax.Regexp) [][]string { return requiredIn(re, false) }
+
+// requiredIn is required; with fold, every literal's ASCII letters are
+// taken lower-cased, so that every match of re contains, ignoring the case
+// of ASCII letters, one string of each set, case-insensitive parts included
+// (but for those with letters beyond ASCII, which cannot tell).
+func requiredIn(re *syntax.Regexp, fold bool) [][]string {
 	switch re.Op {
 	case syntax.OpConcat:
 		var all [][]string
 		for _, s := range re.Sub {
-			all = append(all, required(s)...)
+			all = append(all, requiredIn(s, fold)...)
 		}
 		return all
 	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
+		return requiredIn(re.Sub[0], fold)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return required(re.Sub[0])
+			return requiredIn(re.Sub[0], fold)
 		}
 		return nil
 	}
-	if ws := necessary(re); ws != nil {
+	if ws := necessary(re, fold); ws != nil {
 		return [][]string{ws}
 	}
 	return nil
 }
 
 // necessary returns strings one of which every match of re contains, or
-// nil when it cannot tell (case-insensitive parts, optional parts only).
-func necessary(re *syntax.Regexp) []string {
+// nil when it cannot tell (case-insensitive parts unless fold, optional
+// parts only). With fold the strings are lower-cased ASCII.
+func necessary(re *syntax.Regexp, fold bool) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+		if re.Flags&syntax.FoldCase != 0 && !fold || len(re.Rune) == 0 {
 			return nil
 		}
-		return []string{string(re.Rune)}
+		if !fold {
+			return []string{string(re.Rune)}
+		}
+		b := []byte(string(re.Rune))
+		for i, c := range b {
+			if c >= utf8.RuneSelf && re.Flags&syntax.FoldCase != 0 {
+				return nil // a case-insensitive letter beyond ASCII
+			}
+			b[i] = lowerASCII(c)
+		}
+		return []string{string(b)}
 	case syntax.OpCapture, syntax.OpPlus:
-		return necessary(re.Sub[0])
+		return necessary(re.Sub[0], fold)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return necessary(re.Sub[0])
+			return necessary(re.Sub[0], fold)
 		}
 	case syntax.OpConcat:
 		var best []string
 		for _, s := range re.Sub {
-			if l := necessary(s); l != nil && (best == nil || shortest(l) > shortest(best)) {
+			if l := necessary(s, fold); l != nil && (best == nil || shortest(l) > shortest(best)) {
 				best = l
 			}
 		}
@@ -400,7 +418,7 @@ func necessary(re *syntax.Regexp) []string {
 	case syntax.OpAlternate:
 		var all []string
 		for _, s := range re.Sub {
-			l := necessary(s)
+			l := necessary(s, fold)
 			if l == nil {
 				return nil
 			}
@@ -409,6 +427,68 @@ func necessary(re *syntax.Regexp) []string {
 		return all
 	}
 	return nil
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// foldGate runs a pattern only when a text holds, ignoring the case of
+// ASCII letters, one literal of each part every match contains
+// (requiredIn with fold). It is for the actor patterns, which are run on
+// the words before a cue and on whole units, some case-insensitive: the
+// cue gate's automaton reads case as it is.
+type foldGate [][]string
+
+func newFoldGate(re *regexp.Regexp) foldGate {
+	parsed, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return requiredIn(parsed, true)
+}
+
+// may reports whether the pattern can match s. Unicode case folding also
+// matches s with ſ (U+017F) and k with the Kelvin sign (U+212A): a text
+// holding either is always run.
+func (g foldGate) may(s string) bool {
+	if len(g) == 0 || strings.Contains(s, "ſ") || strings.Contains(s, "\u212a") {
+		return true
+	}
+next:
+	for _, ws := range g {
+		for _, w := range ws {
+			if containsFoldASCII(s, w) {
+				continue next
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// containsFoldASCII reports whether s holds w (lower-cased ASCII) with
+// ASCII letters in either case.
+func containsFoldASCII(s, w string) bool {
+	if w == "" {
+		return true
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		if lowerASCII(s[i]) != w[0] {
+			continue
+		}
+		j := 1
+		for j < len(w) && lowerASCII(s[i+j]) == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }
 
 func shortest(ws []string) int {

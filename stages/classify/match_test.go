@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // snapshotLines are the lines of both released snapshots, as test texts.
@@ -289,5 +290,76 @@ func TestWeakNeedsDropped(t *testing.T) {
 		if s := fmt.Sprintf("%q", got); s != tc.want {
 			t.Errorf("%s needs %s; want %s", tc.pattern, s, tc.want)
 		}
+	}
+}
+
+// TestFoldGateNeverSkipsAMatch: the actor patterns' gate, which ignores
+// the case of ASCII letters, skips no text a pattern matches: the
+// snapshots' lines, and random texts of the patterns' own words in random
+// case, with ſ and the Kelvin sign (which Unicode folds to s and k). And
+// only those two runes beyond ASCII fold to an ASCII letter, as may
+// assumes.
+func TestFoldGateNeverSkipsAMatch(t *testing.T) {
+	for c := 'a'; c <= 'z'; c++ {
+		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+			if f >= utf8.RuneSelf && f != 'ſ' && f != '\u212a' {
+				t.Fatalf("%c folds to %U, which foldGate.may does not look for", c, f)
+			}
+		}
+	}
+	// (Go's matcher does not match the Kelvin sign here, but a text with
+	// either rune is always let through, whatever the matcher does.)
+	keep := newFoldGate(regexp.MustCompile(`(?i)\bkeep sides\b`))
+	for _, s := range []string{"\u212aeep sides", "keep ſides", "KEEP SIDES", "Keep Sides"} {
+		if !keep.may(s) {
+			t.Fatalf("(?i)keep sides: the gate skips %q", s)
+		}
+	}
+	if keep.may("kept sides") || keep.may("keep side") {
+		t.Fatal("(?i)keep sides: the gate lets a text without its words through")
+	}
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []actorRe
+	for _, lang := range []string{"en", "zh"} {
+		all = append(append(append(all, r.actors[lang]...), r.namedSide[lang]...), r.joint[lang])
+	}
+	words := []string{"the", "two", "sides", "both", "Both", "SIDES", "ſides", "Both Sides", "bothsides", "China", "CHINA",
+		"Chinese", "government", "side", "LAC", "lac", "countries", "CELAC", "member", "states", "We", "we", "will",
+		"中方", "拉方", "双方", "我们", "中国政府", "拉共体成员国", "中", "方", "\u212a", "k", "s", " ", ",", "-"}
+	texts := snapshotLines(t)
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			w := words[rng.IntN(len(words))]
+			if rng.IntN(3) == 0 {
+				w = strings.ToUpper(w)
+			}
+			b.WriteString(w)
+			if rng.IntN(2) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	skipped, gated := 0, 0
+	for _, a := range all {
+		if len(a.fold) > 0 {
+			gated++
+		}
+		for _, s := range texts {
+			if !a.fold.may(s) {
+				skipped++
+				if a.re.MatchString(s) {
+					t.Fatalf("the gate skipped %s on %.60q, which it matches", a.re, s)
+				}
+			}
+		}
+	}
+	if gated < len(all)-1 || skipped == 0 {
+		t.Errorf("%d of %d patterns gated, %d texts skipped: the gate does no work", gated, len(all), skipped)
 	}
 }

@@ -69,7 +69,7 @@ type Rules struct {
 	afterWill     map[string][]string
 	nonCommitment map[string][]namedRe
 	actors        map[string][]actorRe
-	joint         map[string]*regexp.Regexp
+	joint         map[string]actorRe
 	namedSide     map[string][]actorRe
 	defaultActor  map[string]string
 	firm          map[string]bool
@@ -103,6 +103,7 @@ type namedRe struct {
 type actorRe struct {
 	id, actor string
 	re        *regexp.Regexp
+	fold      foldGate
 }
 
 type moneyRe struct {
@@ -128,7 +129,7 @@ func LoadRules() (*Rules, error) {
 	}
 	r := &Rules{
 		Version: lx.Version, cues: map[string][]cue{}, afterWill: lx.AfterWill, nonCommitment: map[string][]namedRe{},
-		actors: map[string][]actorRe{}, joint: map[string]*regexp.Regexp{}, namedSide: map[string][]actorRe{},
+		actors: map[string][]actorRe{}, joint: map[string]actorRe{}, namedSide: map[string][]actorRe{},
 		defaultActor: lx.DefaultActor, firm: map[string]bool{}, multipliers: lx.Extract.Multipliers, Sectors: sectors,
 	}
 	var err error
@@ -151,17 +152,24 @@ func LoadRules() (*Rules, error) {
 			r.nonCommitment[lang] = append(r.nonCommitment[lang], namedRe{p.ID, re, scannerOf(re)})
 		}
 	}
+	actor := func(id, who, where, p string) actorRe {
+		re := compile(where, p)
+		if re == nil {
+			return actorRe{id: id, actor: who}
+		}
+		return actorRe{id, who, re, newFoldGate(re)}
+	}
 	for lang, list := range lx.Actor {
 		for _, a := range list {
-			r.actors[lang] = append(r.actors[lang], actorRe{a.ID, a.Actor, compile(a.ID, a.Pattern)})
+			r.actors[lang] = append(r.actors[lang], actor(a.ID, a.Actor, a.ID, a.Pattern))
 		}
 	}
 	for lang, p := range lx.Joint {
-		r.joint[lang] = compile("joint."+lang, p)
+		r.joint[lang] = actor(lang+".joint", "both", "joint."+lang, p)
 	}
 	for lang, list := range lx.NamedSide {
 		for _, a := range list {
-			r.namedSide[lang] = append(r.namedSide[lang], actorRe{"named." + a.Actor, a.Actor, compile("named_side", a.Pattern)})
+			r.namedSide[lang] = append(r.namedSide[lang], actor("named."+a.Actor, a.Actor, "named_side", a.Pattern))
 		}
 	}
 	for _, m := range lx.Strength["firm"] {
