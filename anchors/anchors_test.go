@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/policyledger/policyledger/internal/randtext"
 )
 
 var testGlossary = NewGlossary([]Term{
@@ -304,11 +306,7 @@ func TestZhMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	found := 0
 	for k := 0; k < 50000; k++ {
-		var b strings.Builder
-		for range rng.IntN(16) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := randtext.Join(rng, pieces, 16)
 		want := append((*Glossary)(nil).Zh(s), g.zhTermsRef(s)...)
 		sort.Strings(want)
 		if got := g.Zh(s); !cmp.Equal(got, want, cmpopts.EquateEmpty()) {

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/policyledger/policyledger/internal/randtext"
 )
 
 const (
@@ -220,11 +222,7 @@ func TestSegmentMatchesRunes(t *testing.T) {
 		".", "!", "?", "(", " ", "\u3000", "\n", "etc.", "U.N.", "No.", "e.g.", "Trade", "a", "甲", "\xff", "\xe3\x80", "\x80"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := 0; k < 100000; k++ {
-		var b strings.Builder
-		for range rng.IntN(16) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		s := b.String()
+		s := randtext.Join(rng, parts, 16)
 		if got, want := Zh(s), zhRef(s); !cmp.Equal(got, want) {
 			t.Fatalf("Zh(%q) = %v; the runes' definition gives %v", s, got, want)
 		}

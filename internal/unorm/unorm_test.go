@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/policyledger/policyledger/internal/randtext"
 )
 
 // parts are characters of every kind the tables tell apart: inert ones
@@ -24,11 +26,7 @@ var parts = []string{"a", "Z", "5", " ", "\n", "中", "拉", "。", "，", "（"
 func TestForms(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for k := 0; k < 200000; k++ {
-		var b strings.Builder
-		for range rng.IntN(8) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		s := b.String()
+		s := randtext.Join(rng, parts, 8)
 		if got, want := NFC(s), norm.NFC.String(s); got != want {
 			t.Fatalf("NFC(%+q) = %+q; norm gives %+q", s, got, want)
 		}

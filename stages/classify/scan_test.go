@@ -4,8 +4,9 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/policyledger/policyledger/internal/randtext"
 )
 
 // scanPatterns are the lexicon's cue and non-commitment patterns, which
@@ -41,13 +42,7 @@ var scanTokens = []string{"support", "supports", "supportive", "unsupported", "w
 	"explore", "discuss", "wish", "es", "to", "the", "_", "9th", "x", " ", " ", ",", ".", "-", "\n", "中方", "将", "é", "\xff", "encouraged", "are", "is",
 	"appreciates that", "efforts will be made", "继续", "愿", "欢迎", "，", "；", "：", "加强", "深化", "双方", "根据", "y", "z"}
 
-func randomText(rng *rand.Rand) string {
-	var b strings.Builder
-	for range rng.IntN(16) {
-		b.WriteString(scanTokens[rng.IntN(len(scanTokens))])
-	}
-	return b.String()
-}
+func randomText(rng *rand.Rand) string { return randtext.Join(rng, scanTokens, 16) }
 
 // TestScannerAgrees: a scanner finds what its regexp finds, submatches
 // included, on 30,000 texts made of the words the patterns look for.
