@@ -264,6 +264,9 @@ func appendJSONString(b []byte, s string) []byte {
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
+				for i+8 <= len(s) && plainJSON8(s[i:i+8]) {
+					i += 8
+				}
 				continue
 			}
 			b = append(b, s[start:i]...)
@@ -288,6 +291,11 @@ func appendJSONString(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8x.Decode3(s[i:])
+		if size == 3 && c != 0xE2 {
+			// valid, and not U+2028 or U+2029 (E2 80 A8, E2 80 A9)
+			i += 3
+			continue
+		}
 		if size == 0 {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
@@ -309,6 +317,23 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainJSON8 tells whether the eight bytes of s are all ASCII that a JSON
+// string holds as they are: none below U+0020, no quote, no backslash.
+// It reads them as one word (SWAR): v-0x01… sets a byte's high bit where
+// that byte of v is zero, and where it underflowed from one below; as the
+// lowest such byte is always a true one, the test of all eight is exact.
+func plainJSON8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	q, bs := x^(ones*'"'), x^(ones*'\\')
+	control := (x - ones*0x20) &^ x // a byte below 0x20 (x has no high bit here)
+	quote := (q - ones) &^ q
+	backslash := (bs - ones) &^ bs
+	return (x|control|quote|backslash)&highs == 0
 }
 
 // appendJSONFloat formats like encoding/json: shortest form, exponent only
