@@ -25,6 +25,19 @@ var funcs = template.FuncMap{
 	},
 }
 
+// readerTemplate renders the reader's documents, the bulk of the page. It
+// is a template of its own so that a release renders it once for the
+// pages of two versions (see Collector.readerHTML); the page holds its
+// output where the reader's section opens, in the same HTML context a
+// nested template would have started in.
+var readerTemplate = template.Must(template.New("reader").Funcs(funcs).Parse(`{{range .Reader}}<section id="doc-{{.ID}}" class="doc"><h3>{{.TitleZh}}{{if .TitleEn}} / {{.TitleEn}}{{end}} <small>({{.ID}})</small></h3>
+{{range .Clauses}}{{if not .Text}}<h{{heading .Level}} id="c-{{.ID}}" class="heading">{{.Label}} {{.TitleZh}}{{if .TitleEn}} / {{.TitleEn}}{{end}}</h{{heading .Level}}>
+{{else}}<table class="pair" id="c-{{.ID}}"><tbody>
+{{range .Sentences}}<tr id="s-{{.ID}}" class="s" data-text="{{lower .Zh .En}}" data-sector="{{attr .Units "sector"}}" data-modality="{{attr .Units "modality"}}" data-actor="{{attr .Units "actor"}}"><td class="zh" lang="zh">{{.Zh}}</td><td class="en" lang="en">{{.En}} {{range .Units}} <span class="chip">{{.Actor}} · {{.Modality}} · {{.Strength}} · {{.Sector}}</span>{{end}}{{if .Review}}<span class="flag" title="{{.Reason}}">⚑ review</span>{{end}}</td></tr>
+{{end}}</tbody></table>
+{{end}}{{end}}</section>
+{{end}}`))
+
 var pageTemplate = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -127,13 +140,7 @@ pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; }
 <label>Actor<select id="f-actor"><option value="">any</option>{{range .Actors}}<option>{{.}}</option>{{end}}</select></label>
 <output id="f-count" aria-live="polite"></output>
 </form>
-{{range .Reader}}<section id="doc-{{.ID}}" class="doc"><h3>{{.TitleZh}}{{if .TitleEn}} / {{.TitleEn}}{{end}} <small>({{.ID}})</small></h3>
-{{range .Clauses}}{{if not .Text}}<h{{heading .Level}} id="c-{{.ID}}" class="heading">{{.Label}} {{.TitleZh}}{{if .TitleEn}} / {{.TitleEn}}{{end}}</h{{heading .Level}}>
-{{else}}<table class="pair" id="c-{{.ID}}"><tbody>
-{{range .Sentences}}<tr id="s-{{.ID}}" class="s" data-text="{{lower .Zh .En}}" data-sector="{{attr .Units "sector"}}" data-modality="{{attr .Units "modality"}}" data-actor="{{attr .Units "actor"}}"><td class="zh" lang="zh">{{.Zh}}</td><td class="en" lang="en">{{.En}} {{range .Units}} <span class="chip">{{.Actor}} · {{.Modality}} · {{.Strength}} · {{.Sector}}</span>{{end}}{{if .Review}}<span class="flag" title="{{.Reason}}">⚑ review</span>{{end}}</td></tr>
-{{end}}</tbody></table>
-{{end}}{{end}}</section>
-{{end}}</section>
+{{.ReaderHTML}}</section>
 <section id="review" aria-labelledby="h-review">
 <h2 id="h-review">Review queue</h2>
 <p>Beads a person should check before quoting them, and each document's quality warnings.{{if .ReviewNote}} {{.ReviewNote}}{{end}}</p>

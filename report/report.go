@@ -76,6 +76,7 @@ type page struct {
 	Review      []reviewItem
 	ReviewNote  string
 	CardHTML    template.HTML
+	ReaderHTML  template.HTML
 	Sectors     []string
 	ModalitiesL []string
 	Actors      []string
@@ -120,6 +121,8 @@ type Collector struct {
 	// does not show: listing them made the page, and the memory that
 	// renders it, grow with the corpus, by links that led nowhere.
 	reviewElsewhere int
+	// readerDone is the reader's HTML once rendered; a new row drops it.
+	readerDone *template.HTML
 }
 
 // NewCollector starts an empty collector.
@@ -141,6 +144,7 @@ var Tables = map[string]string{
 // Row takes one row of a table; get returns a column's value.
 func (c *Collector) Row(table string, get func(column string) any) {
 	p := c.p
+	c.readerDone = nil
 	switch table {
 	case "documents":
 		d := &doc{ID: s(get("doc_id")), TitleZh: s(get("title_zh")), TitleEn: s(get("title_en")), Quality: s(get("quality")),
@@ -289,11 +293,31 @@ func Render(in Input, c *Collector) ([]byte, error) {
 		return nil, fmt.Errorf("report: the data card: %w", err)
 	}
 	pg.CardHTML = template.HTML(card.String())
+	reader, err := c.readerHTML()
+	if err != nil {
+		return nil, err
+	}
+	pg.ReaderHTML = reader
 	var out bytes.Buffer
 	if err := pageTemplate.Execute(&out, &pg); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// readerHTML renders the reader's documents, or returns them as rendered
+// by the last call if no row came since: they depend on the rows alone,
+// not on the Input, and a release renders the page for two versions.
+func (c *Collector) readerHTML() (template.HTML, error) {
+	if c.readerDone == nil {
+		var b strings.Builder
+		if err := readerTemplate.Execute(&b, c.p); err != nil {
+			return "", fmt.Errorf("report: %w", err)
+		}
+		h := template.HTML(b.String())
+		c.readerDone = &h
+	}
+	return *c.readerDone, nil
 }
 
 // group is the first level of a clause id under its document: the article,

@@ -343,3 +343,48 @@ func TestReviewQueueBounded(t *testing.T) {
 		t.Error("the warning of a document the reader does not show is not listed")
 	}
 }
+
+// TestRenderAgain: the reader, rendered once per collector, is rendered
+// anew when rows come after a render; a page is the same however many
+// renders came before it.
+func TestRenderAgain(t *testing.T) {
+	fill := func(c *report.Collector, sentence string) {
+		c.Row("documents", func(k string) any { return map[string]any{"doc_id": "d1"}[k] })
+		c.Row("clauses", func(k string) any {
+			return map[string]any{"clause_id": "d1/p1", "doc_id": "d1", "kind": "paragraph", "level": int64(1), "text_en": "x"}[k]
+		})
+		c.Row("sentences", func(k string) any {
+			return map[string]any{"sentence_id": "d1/p1/s1", "clause_id": "d1/p1", "doc_id": "d1", "en": sentence}[k]
+		})
+	}
+	in := report.Input{Title: "t", Version: "0.1.0", ReviewThreshold: 0.8}
+	c := report.NewCollector()
+	fill(c, "the first sentence")
+	first, err := report.Render(in, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Row("sentences", func(k string) any {
+		return map[string]any{"sentence_id": "d1/p1/s2", "clause_id": "d1/p1", "doc_id": "d1", "en": "a sentence added after a render"}[k]
+	})
+	in.Version = "0.2.0"
+	again, err := report.Render(in, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := report.NewCollector()
+	fill(fresh, "the first sentence")
+	fresh.Row("sentences", func(k string) any {
+		return map[string]any{"sentence_id": "d1/p1/s2", "clause_id": "d1/p1", "doc_id": "d1", "en": "a sentence added after a render"}[k]
+	})
+	want, err := report.Render(in, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(first, []byte("the first sentence")) || !bytes.Contains(want, []byte("a sentence added after a render")) {
+		t.Fatal("the reader does not show the sentences: the test checks nothing")
+	}
+	if !bytes.Equal(again, want) {
+		t.Errorf("a page rendered after an earlier render and a new row differs from one rendered from scratch")
+	}
+}
