@@ -1,6 +1,7 @@
 package align
 
 import (
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,5 +69,30 @@ func TestHasWide(t *testing.T) {
 	}
 	if wide < 3*239 {
 		t.Fatalf("only %d wide texts: the test does not reach the full-width forms", wide)
+	}
+}
+
+// TestLengthCostIsDefinition: lengthCost, which skips Erfc and Log far
+// out, is exactly −log max(lengthProb, 1e-12) for every pair of lengths a
+// paragraph's sentences or lines make, under models around the shipped
+// one and at its edges (no variance, no ratio).
+func TestLengthCostIsDefinition(t *testing.T) {
+	models := []Model{{Ratio: 4.7, Variance: 29}, {Ratio: 2.9, Variance: 12.5}, {Ratio: 0.4, Variance: 3}, {Ratio: 6, Variance: 80}, {Ratio: 3}, {Variance: 10}, {}}
+	floor := 0
+	for _, m := range models {
+		for zl := 0; zl <= 400; zl++ {
+			for el := 0; el <= 1600; el++ {
+				want := -math.Log(math.Max(lengthProb(zl, el, m), 1e-12))
+				if got := lengthCost(zl, el, m); got != want {
+					t.Fatalf("lengthCost(%d, %d, %+v) = %v; the definition gives %v", zl, el, m, got, want)
+				}
+				if want == floorCost {
+					floor++
+				}
+			}
+		}
+	}
+	if floor == 0 {
+		t.Fatal("no pair is at the floor: the shortcut is not tested")
 	}
 }

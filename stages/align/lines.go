@@ -76,7 +76,7 @@ func PairLines(zh, en []Line, g *anchors.Glossary) []Row {
 			return c
 		}
 		if lz[i] > 0 {
-			c -= math.Log(math.Max(lengthProb(lz[i], le[j], model), 1e-12))
+			c += lengthCost(lz[i], le[j], model)
 		}
 		z, e := zh[i], en[j]
 		switch {

@@ -2,7 +2,6 @@ package align
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/policyledger/policyledger/internal/utf8x"
@@ -45,7 +44,7 @@ type paraText struct {
 // paraCost is how badly English e translates Chinese z: the length model's
 // surprise plus anchors, lower is better.
 func (a *Aligner) paraCost(z, e paraText) float64 {
-	c := -math.Log(math.Max(lengthProb(z.lz, e.le, a.Model), 1e-12))
+	c := lengthCost(z.lz, e.le, a.Model)
 	w := DefaultParaWeights
 	c -= w.Anchor * float64(sharedSorted(z.zKeys, e.eKeys))
 	miss := 0
