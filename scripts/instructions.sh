@@ -3,7 +3,7 @@
 # valgrind's callgrind counts them. Seconds drift with the machine (by up
 # to a fifth within minutes, see scripts/ab.sh); instructions do not, so
 # a change of 1 % can be told from noise: repeated runs of one build
-# differ by up to about 0.5 % (the collector's timing). Instructions are not
+# differ by up to about 0.7 % (the collector's timing). Instructions are not
 # time (cache misses, the system's share): confirm a change with ab.sh.
 # Under valgrind, SHA-256 runs without the processor's SHA extensions, so
 # hashing the release is about a quarter of the count (4 % of the time):
