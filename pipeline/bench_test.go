@@ -67,11 +67,15 @@ func BenchmarkEntry(b *testing.B) {
 	}
 	buf := make([]byte, 0, 1<<20)
 	b.Run("encode/bincodec", func(b *testing.B) {
+		size := 0
 		for range b.N {
+			size = 0
 			for _, e := range entries {
 				buf = bincodec.Append(buf[:0], e)
+				size += len(buf)
 			}
 		}
+		b.ReportMetric(float64(size), "entry-bytes")
 	})
 	b.Run("decode/bincodec", func(b *testing.B) {
 		for range b.N {

@@ -10,7 +10,10 @@
 // empty slices and maps, nil and non-nil pointers (to zero values too).
 // Fields tagged json:"-" are skipped, as encoding/json skips them; a type
 // with other unexported fields has no encoding (Append panics), where JSON
-// would drop them without a word.
+// would drop them without a word. A string that lies in the memory of a
+// long string written before it is written as a reference to it (see
+// minShared): the bytes then depend on how the value's strings share
+// memory, not only on their text, and read back as the same text.
 //
 // Decoding checks every length against what remains of the input, and
 // bounds how deep values nest, so a damaged entry gives an error, never a
@@ -27,12 +30,80 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // Append appends the encoding of v to b.
 func Append(b []byte, v any) []byte {
 	rv := reflect.ValueOf(v)
-	return codecOf(rv.Type()).enc(b, rv)
+	e := encoders.Get().(*encoder)
+	e.b = b
+	codecOf(rv.Type()).enc(e, rv)
+	b = e.b
+	e.reset()
+	encoders.Put(e)
+	return b
+}
+
+// A string that lies inside the memory of a string written before it in
+// the same value (a sentence cut from its clause, a clause from its
+// document's text) is written as a reference to that string: its index
+// among the literal strings of at least minParent bytes, its offset and
+// its length. It reads back as a substring of that string, the same bytes.
+// Half of a cache entry's bytes were text written two or three times over.
+// Only strings of minShared bytes or more are looked up, and only those of
+// minParent bytes or more are looked in: small strings lie densely in
+// memory, and looking in each of them made encoding five times slower.
+//
+// A string's header is its length times two, plus one for a reference.
+const (
+	minShared = 16
+	minParent = 256
+)
+
+// encoder is the output and the literal strings written so far.
+type encoder struct {
+	b    []byte
+	lits []span
+	// pages lists, by page of memory (address >> pageBits), the literals
+	// that cover part of it: the candidates for a string starting there
+	pages map[uintptr][]int32
+}
+
+type span struct{ start, end uintptr }
+
+const pageBits = 12
+
+var encoders = sync.Pool{New: func() any { return &encoder{pages: map[uintptr][]int32{}} }}
+
+func (e *encoder) reset() {
+	e.b, e.lits = nil, e.lits[:0]
+	clear(e.pages)
+}
+
+func (e *encoder) string(s string) {
+	if len(s) < minShared {
+		e.b = append(binary.AppendUvarint(e.b, uint64(len(s))<<1), s...)
+		return
+	}
+	start := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	end := start + uintptr(len(s))
+	for _, k := range e.pages[start>>pageBits] {
+		if l := e.lits[k]; l.start <= start && end <= l.end {
+			e.b = binary.AppendUvarint(e.b, uint64(len(s))<<1|1)
+			e.b = binary.AppendUvarint(e.b, uint64(k))
+			e.b = binary.AppendUvarint(e.b, uint64(start-l.start))
+			return
+		}
+	}
+	if len(s) >= minParent {
+		k := int32(len(e.lits))
+		e.lits = append(e.lits, span{start, end})
+		for p := start >> pageBits; p <= (end-1)>>pageBits; p++ {
+			e.pages[p] = append(e.pages[p], k)
+		}
+	}
+	e.b = append(binary.AppendUvarint(e.b, uint64(len(s))<<1), s...)
 }
 
 // Decode reads data, as Append wrote it for a value of v's element type,
@@ -60,7 +131,33 @@ type decoder struct {
 	b     []byte
 	i     int
 	err   error
-	depth int // pointers, slices and maps open: a bound on recursion
+	depth int      // pointers, slices and maps open: a bound on recursion
+	lits  []string // the literal strings of minParent bytes or more, as read
+}
+
+func (d *decoder) string() string {
+	h := d.uvarint()
+	n := h >> 1
+	if h&1 == 0 {
+		if n > uint64(len(d.b)-d.i) {
+			d.fail(ErrShort)
+			return ""
+		}
+		s := string(d.bytes(int(n)))
+		if n >= minParent {
+			d.lits = append(d.lits, s)
+		}
+		return s
+	}
+	k, off := d.uvarint(), d.uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if n < minShared || k >= uint64(len(d.lits)) || off > uint64(len(d.lits[k])) || n > uint64(len(d.lits[k]))-off {
+		d.fail(fmt.Errorf("string reference (%d bytes at %d of string %d) outside the strings read", n, off, k))
+		return ""
+	}
+	return d.lits[k][off : off+n]
 }
 
 // maxDepth bounds the nesting of pointers, slices and maps that Decode
@@ -124,7 +221,7 @@ func (d *decoder) bytes(n int) []byte {
 }
 
 type codec struct {
-	enc func(b []byte, v reflect.Value) []byte
+	enc func(e *encoder, v reflect.Value)
 	dec func(d *decoder, v reflect.Value)
 }
 
@@ -169,19 +266,15 @@ func appendVarint(b []byte, x int64) []byte { return binary.AppendUvarint(b, uin
 func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 	switch t.Kind() {
 	case reflect.String:
-		c.enc = func(b []byte, v reflect.Value) []byte {
-			s := v.String()
-			return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-		}
-		c.dec = func(d *decoder, v reflect.Value) {
-			v.SetString(string(d.bytes(d.length(1))))
-		}
+		c.enc = func(e *encoder, v reflect.Value) { e.string(v.String()) }
+		c.dec = func(d *decoder, v reflect.Value) { v.SetString(d.string()) }
 	case reflect.Bool:
-		c.enc = func(b []byte, v reflect.Value) []byte {
+		c.enc = func(e *encoder, v reflect.Value) {
 			if v.Bool() {
-				return append(b, 1)
+				e.b = append(e.b, 1)
+			} else {
+				e.b = append(e.b, 0)
 			}
-			return append(b, 0)
 		}
 		c.dec = func(d *decoder, v reflect.Value) {
 			switch p := d.bytes(1); {
@@ -193,7 +286,7 @@ func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 			}
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		c.enc = func(b []byte, v reflect.Value) []byte { return appendVarint(b, v.Int()) }
+		c.enc = func(e *encoder, v reflect.Value) { e.b = appendVarint(e.b, v.Int()) }
 		c.dec = func(d *decoder, v reflect.Value) {
 			x := d.varint()
 			if v.OverflowInt(x) {
@@ -203,7 +296,7 @@ func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 			v.SetInt(x)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		c.enc = func(b []byte, v reflect.Value) []byte { return binary.AppendUvarint(b, v.Uint()) }
+		c.enc = func(e *encoder, v reflect.Value) { e.b = binary.AppendUvarint(e.b, v.Uint()) }
 		c.dec = func(d *decoder, v reflect.Value) {
 			x := d.uvarint()
 			if v.OverflowUint(x) {
@@ -213,8 +306,8 @@ func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 			v.SetUint(x)
 		}
 	case reflect.Float32, reflect.Float64:
-		c.enc = func(b []byte, v reflect.Value) []byte {
-			return binary.LittleEndian.AppendUint64(b, math.Float64bits(v.Float()))
+		c.enc = func(e *encoder, v reflect.Value) {
+			e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v.Float()))
 		}
 		c.dec = func(d *decoder, v reflect.Value) {
 			if p := d.bytes(8); p != nil {
@@ -224,11 +317,13 @@ func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 	case reflect.Pointer:
 		elem := t.Elem()
 		ec := get(elem)
-		c.enc = func(b []byte, v reflect.Value) []byte {
+		c.enc = func(e *encoder, v reflect.Value) {
 			if v.IsNil() {
-				return append(b, 0)
+				e.b = append(e.b, 0)
+				return
 			}
-			return ec.enc(append(b, 1), v.Elem())
+			e.b = append(e.b, 1)
+			ec.enc(e, v.Elem())
 		}
 		c.dec = func(d *decoder, v reflect.Value) {
 			switch p := d.bytes(1); {
@@ -263,12 +358,13 @@ func build(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 // items; byte slices as their bytes.
 func buildSlice(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 	if t.Elem().Kind() == reflect.Uint8 {
-		c.enc = func(b []byte, v reflect.Value) []byte {
+		c.enc = func(e *encoder, v reflect.Value) {
 			if v.IsNil() {
-				return append(b, 0)
+				e.b = append(e.b, 0)
+				return
 			}
 			p := v.Bytes()
-			return append(binary.AppendUvarint(b, uint64(len(p))+1), p...)
+			e.b = append(binary.AppendUvarint(e.b, uint64(len(p))+1), p...)
 		}
 		c.dec = func(d *decoder, v reflect.Value) {
 			n, ok := nilOrLen(d, 1)
@@ -281,16 +377,16 @@ func buildSlice(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 		return
 	}
 	ec := get(t.Elem())
-	c.enc = func(b []byte, v reflect.Value) []byte {
+	c.enc = func(e *encoder, v reflect.Value) {
 		if v.IsNil() {
-			return append(b, 0)
+			e.b = append(e.b, 0)
+			return
 		}
 		n := v.Len()
-		b = binary.AppendUvarint(b, uint64(n)+1)
+		e.b = binary.AppendUvarint(e.b, uint64(n)+1)
 		for i := range n {
-			b = ec.enc(b, v.Index(i))
+			ec.enc(e, v.Index(i))
 		}
-		return b
 	}
 	c.dec = func(d *decoder, v reflect.Value) {
 		n, ok := d.container(v, 1)
@@ -345,17 +441,18 @@ func buildMap(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 		panic(fmt.Sprintf("bincodec: no encoding for map keys of %s", key))
 	}
 	kc, vc := get(key), get(val)
-	c.enc = func(b []byte, v reflect.Value) []byte {
+	c.enc = func(e *encoder, v reflect.Value) {
 		if v.IsNil() {
-			return append(b, 0)
+			e.b = append(e.b, 0)
+			return
 		}
 		keys := v.MapKeys()
 		slices.SortFunc(keys, less)
-		b = binary.AppendUvarint(b, uint64(len(keys))+1)
+		e.b = binary.AppendUvarint(e.b, uint64(len(keys))+1)
 		for _, k := range keys {
-			b = vc.enc(kc.enc(b, k), v.MapIndex(k))
+			kc.enc(e, k)
+			vc.enc(e, v.MapIndex(k))
 		}
-		return b
 	}
 	c.dec = func(d *decoder, v reflect.Value) {
 		n, ok := d.container(v, 2)
@@ -398,11 +495,10 @@ func buildStruct(c *codec, t reflect.Type, get func(reflect.Type) *codec) {
 		}
 		fields = append(fields, field{i, get(f.Type)})
 	}
-	c.enc = func(b []byte, v reflect.Value) []byte {
+	c.enc = func(e *encoder, v reflect.Value) {
 		for _, f := range fields {
-			b = f.c.enc(b, v.Field(f.i))
+			f.c.enc(e, v.Field(f.i))
 		}
-		return b
 	}
 	c.dec = func(d *decoder, v reflect.Value) {
 		for _, f := range fields {

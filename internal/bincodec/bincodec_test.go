@@ -2,10 +2,12 @@ package bincodec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -51,12 +53,14 @@ type every struct {
 
 func sample() every {
 	one, zero, s := 1, 0, "文字 text"
+	// long's substrings share its memory: they are written as references
+	long := strings.Repeat("中文 and English, ", 20) + "\n"
 	return every{
-		S: "中文 and English\n", B: true, I: -123456789, I8: -8, I64: 1 << 62, U8: 255, U64: 1<<64 - 1,
+		S: long, B: true, I: -123456789, I8: -8, I64: 1 << 62, U8: 255, U64: 1<<64 - 1,
 		F: 0.1 + 0.2, F32: 1.5, P: &one, PZero: &zero, Bytes: []byte{0, 1, 255}, BEmpty: []byte{},
-		Strs: []string{"a", "", "丙"}, SEmpty: []string{}, Inner: inner{7, &s}, Inners: []inner{{1, nil}, {2, &s}},
+		Strs: []string{"a", "", "丙", long[7:40], long[len(long)-17:], long[7:40][1:20]}, SEmpty: []string{}, Inner: inner{7, &s}, Inners: []inner{{1, nil}, {2, &s}},
 		PInner: &inner{}, M: map[string]int{"b": 2, "a": 1}, MInt: map[int]string{3: "c", -1: "z"}, MEmpty: map[string]int{},
-		Nested: [][]int{{1}, nil, {}}, Self: &every{S: "child"},
+		Nested: [][]int{{1}, nil, {}}, Self: &every{S: "child", Strs: []string{long[:16]}},
 	}
 }
 
@@ -76,6 +80,83 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if got.BNil != nil || got.BEmpty == nil || got.SNil != nil || got.SEmpty == nil || got.MNil != nil || got.MEmpty == nil || got.PNil != nil || got.PZero == nil {
 		t.Errorf("nil and empty not kept apart: %+v", got)
+	}
+}
+
+// TestSharedStrings: a string inside the memory of one written before it
+// is written as a reference, reads back as the same text and shares the
+// memory of what it was cut from when read, as when written; an equal
+// string in memory of its own is written whole.
+func TestSharedStrings(t *testing.T) {
+	type doc struct {
+		Mid   string // a literal too short to be looked in: not counted among those that are
+		Text  string
+		Parts []string
+		Short string
+	}
+	text := strings.Repeat("一段中文，and some English text; ", 20)
+	mid := strings.Repeat("m", minParent/2)
+	shared := doc{Mid: mid, Text: text, Parts: []string{text[3:80], text[100:300], text[len(text)-16:]}, Short: text[:15]}
+	copied := doc{Mid: mid, Text: text}
+	for _, p := range shared.Parts {
+		copied.Parts = append(copied.Parts, strings.Clone(p))
+	}
+	copied.Short = strings.Clone(shared.Short)
+	bs, bc := Append(nil, shared), Append(nil, copied)
+	var parts int
+	for _, p := range shared.Parts {
+		parts += len(p)
+	}
+	if len(bs) > len(bc)-parts+3*8 {
+		t.Errorf("with shared memory %d bytes, without %d: the %d bytes of parts were not referenced", len(bs), len(bc), parts)
+	}
+	for _, b := range [][]byte{bs, bc} {
+		var got doc
+		if err := Decode(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(shared, got); diff != "" {
+			t.Errorf("read back differently (-written +read):\n%s", diff)
+		}
+	}
+	var got doc
+	Decode(bs, &got)
+	base := uintptr(unsafe.Pointer(unsafe.StringData(got.Text)))
+	for _, p := range got.Parts {
+		if at := uintptr(unsafe.Pointer(unsafe.StringData(p))); at < base || at+uintptr(len(p)) > base+uintptr(len(got.Text)) {
+			t.Errorf("part %q read into memory of its own", p[:10])
+		}
+	}
+}
+
+// TestBadReference: a reference to a string not read (or too short to be
+// looked in), past the end of the one it names, or shorter than a string
+// is looked up at, is an error.
+func TestBadReference(t *testing.T) {
+	type doc struct{ A, B, C string }
+	text := strings.Repeat("x", minParent+100)
+	ref := func(n, k, off uint64) []byte {
+		return binary.AppendUvarint(binary.AppendUvarint(binary.AppendUvarint(nil, n<<1|1), k), off)
+	}
+	b := Append(nil, doc{A: text, B: text[10:30], C: "short"})
+	head := Append(nil, doc{A: text})
+	head = head[:len(head)-2] // (B and C empty: a byte each)
+	good := append(append(append([]byte(nil), head...), ref(20, 0, 10)...), Append(nil, "short")...)
+	if !bytes.Equal(b, good) {
+		t.Fatalf("B is not written as a reference to A: % x", b[len(head):])
+	}
+	for _, bad := range [][]byte{ref(20, 1, 10), ref(20, 0, minParent+81), ref(minParent+101, 0, 0), ref(minShared-1, 0, 0)} {
+		c := append(append(append([]byte(nil), head...), bad...), Append(nil, "short")...)
+		var v doc
+		if err := Decode(c, &v); err == nil {
+			t.Errorf("reference % x read without error: %+v", bad, v)
+		}
+	}
+	// A string under minParent bytes is not looked in.
+	short := strings.Repeat("y", minParent-1)
+	shared, copied := Append(nil, doc{A: short, B: short[10:30]}), Append(nil, doc{A: short, B: strings.Clone(short[10:30])})
+	if !bytes.Equal(shared, copied) {
+		t.Errorf("a string of %d bytes was looked in", len(short))
 	}
 }
 
