@@ -2,7 +2,7 @@
 # Compares two builds by the instructions one run of each executes, as
 # valgrind's callgrind counts them. Seconds drift with the machine (by up
 # to a fifth within minutes, see scripts/ab.sh); instructions do not, so
-# a change of 1 % can be told from noise: repeated runs of one build
+# a change of a percent or two can be told from noise: runs of one build
 # differ by up to about 0.7 % (the collector's timing). Instructions are not
 # time (cache misses, the system's share): confirm a change with ab.sh.
 # Under valgrind, SHA-256 runs without the processor's SHA extensions, so
