@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v4"
 
@@ -162,9 +163,11 @@ func contentLines(text string, lineNumbers []int) []textLine {
 }
 
 // cell returns s trimmed, with the code-point offsets of the trimmed part,
-// given that s starts at code point base.
+// given that s starts at code point base. The offset skips what the trim
+// takes off, all Unicode white space (a line opening with a form feed or a
+// no-break space pointed at that space, not at its text).
 func cell(s string, base int) (string, int, int) {
-	lead := len(s) - len(strings.TrimLeft(s, " \t\u3000"))
+	lead := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace))
 	t := strings.TrimSpace(s)
 	start := base + utf8x.RuneCount(s[:lead])
 	return t, start, start + utf8x.RuneCount(t)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -393,6 +394,31 @@ func TestCounts(t *testing.T) {
 		h, l := counts(s)
 		if wh, wl := ref(s); h != wh || l != wl {
 			t.Fatalf("counts(%.40q) = %d, %d; want %d, %d", s, h, l, wh, wl)
+		}
+	}
+}
+
+// TestCellSkipsEveryWhiteSpace: a cell's offsets point at its trimmed text
+// whatever white space surrounds it (form feed, no-break space, the
+// ideographic space and every other rune Unicode counts as space).
+func TestCellSkipsEveryWhiteSpace(t *testing.T) {
+	var spaces []rune
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if unicode.IsSpace(r) {
+			spaces = append(spaces, r)
+		}
+	}
+	if len(spaces) < 20 {
+		t.Fatalf("only %d white-space runes", len(spaces))
+	}
+	for _, lead := range spaces {
+		for _, trail := range []rune{' ', '\f', '\u00a0', '\u3000'} {
+			s := "一、" + string(lead) + "文字 text" + string(trail)
+			text, start, end := cell(s[len("一、"):], 2)
+			rs := []rune(s)
+			if text != "文字 text" || string(rs[start:end]) != text {
+				t.Errorf("cell after %U: %q at %d..%d, which holds %q", lead, text, start, end, string(rs[start:end]))
+			}
 		}
 	}
 }
