@@ -199,17 +199,6 @@ func (d *decoder) varint() int64 {
 	return int64(u>>1) ^ -int64(u&1)
 }
 
-// length reads a count of items each at least min bytes long, checked
-// against the input left.
-func (d *decoder) length(min int) int {
-	n := d.uvarint()
-	if n > uint64(len(d.b)-d.i)/uint64(min) {
-		d.fail(ErrShort)
-		return 0
-	}
-	return int(n)
-}
-
 func (d *decoder) bytes(n int) []byte {
 	if d.err != nil || n > len(d.b)-d.i {
 		d.fail(ErrShort)
