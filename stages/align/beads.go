@@ -490,8 +490,13 @@ func lengthProb(zhLen, enLen int, m Model) float64 {
 	if zhLen == 0 || m.Variance == 0 {
 		return 0
 	}
-	delta := (float64(enLen) - m.Ratio*float64(zhLen)) / math.Sqrt(float64(zhLen)*m.Variance)
-	return math.Erfc(math.Abs(delta) / math.Sqrt2)
+	return math.Erfc(deviations(zhLen, enLen, m) / math.Sqrt2)
+}
+
+// deviations is how many standard deviations the English length lies from
+// what the model expects of the Chinese one (zhLen > 0, a variance).
+func deviations(zhLen, enLen int, m Model) float64 {
+	return math.Abs((float64(enLen) - m.Ratio*float64(zhLen)) / math.Sqrt(float64(zhLen)*m.Variance))
 }
 
 // lengthCost is the cost of a length discrepancy, −log lengthProb with the
@@ -503,7 +508,7 @@ func lengthCost(zhLen, enLen int, m Model) float64 {
 	if zhLen == 0 || m.Variance == 0 {
 		return floorCost
 	}
-	x := math.Abs((float64(enLen) - m.Ratio*float64(zhLen)) / math.Sqrt(float64(zhLen)*m.Variance))
+	x := deviations(zhLen, enLen, m)
 	if x >= 7.5 {
 		return floorCost
 	}
