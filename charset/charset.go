@@ -69,38 +69,93 @@ func decode(raw []byte, contentType, declared string) ([]byte, string, error) {
 		return raw, "utf-8", nil
 	}
 	// Both decodings may succeed on the same bytes; the one that reads as
-	// more ordinary Chinese wins (ties to GB18030).
+	// more ordinary Chinese wins (ties to GB18030). Where none does, the
+	// error says how far each got: a file in one of them with a damaged
+	// byte is told apart from a file in none.
 	var best []byte
 	bestName, bestRatio := "", 0.0
+	var why []string
 	for _, c := range []struct {
-		enc  encoding.Encoding
-		name string
-	}{{simplifiedchinese.GB18030, "gb18030"}, {traditionalchinese.Big5, "big5"}} {
-		if out, name, err := decodeWith(c.enc, raw, c.name); err == nil {
-			if r := chineseRatio(out); r >= 0.3 && r > bestRatio {
-				best, bestName, bestRatio = out, name, r
-			}
+		enc        encoding.Encoding
+		name, show string
+	}{{simplifiedchinese.GB18030, "gb18030", "GB18030"}, {traditionalchinese.Big5, "big5", "Big5"}} {
+		out, name, err := decodeWith(c.enc, raw, c.name)
+		de, _ := err.(*decodeError)
+		switch r := chineseRatio(out); {
+		case de != nil && de.line > 0:
+			why = append(why, fmt.Sprintf("not %s (line %d character %d)", c.show, de.line, de.char))
+		case err != nil:
+			why = append(why, fmt.Sprintf("not %s", c.show))
+		case r < 0.3:
+			why = append(why, fmt.Sprintf("not ordinary Chinese as %s (%.0f%% common characters)", c.show, r*100))
+		case r > bestRatio:
+			best, bestName, bestRatio = out, name, r
 		}
 	}
 	if best != nil {
 		return best, bestName, nil
 	}
-	return nil, "", fmt.Errorf("body is not UTF-8 and does not decode as GB18030 or Big5: declare its charset (Content-Type or <meta charset>) or convert it to UTF-8")
+	line, col, _ := InvalidUTF8(raw)
+	why = append([]string{fmt.Sprintf("not UTF-8 (line %d byte %d)", line, col)}, why...)
+	return nil, "", fmt.Errorf("body is %s: declare its charset (Content-Type or <meta charset>) or convert it to UTF-8", strings.Join(why, ", "))
 }
 
 func check(b []byte, name string) ([]byte, string, error) {
-	if !utf8.Valid(b) {
-		return nil, "", fmt.Errorf("body declared %s is not valid %s: fix the source's encoding", name, name)
+	if line, col, ok := InvalidUTF8(b); !ok {
+		return nil, "", fmt.Errorf("body declared %s is not valid %s at line %d byte %d: fix the source's encoding", name, name, line, col)
 	}
 	return b, name, nil
 }
 
+// InvalidUTF8 reports where b's first byte that is not UTF-8 is: its line
+// and its byte in that line, from 1. ok is true when b is valid UTF-8.
+func InvalidUTF8(b []byte) (line, col int, ok bool) {
+	if utf8.Valid(b) {
+		return 0, 0, true
+	}
+	line, start := 1, 0
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, i - start + 1, false
+		}
+		if r == '\n' {
+			line, start = line+1, i+1
+		}
+		i += size
+	}
+	return line, 0, false
+}
+
 func decodeWith(enc encoding.Encoding, raw []byte, name string) ([]byte, string, error) {
 	out, err := enc.NewDecoder().Bytes(raw)
-	if err != nil || bytes.ContainsRune(out, utf8.RuneError) && !bytes.Contains(raw, []byte("\uFFFD")) {
-		return nil, "", fmt.Errorf("body does not decode as %s: check the declared charset", name)
+	if err != nil {
+		return nil, "", &decodeError{name: name, err: err}
+	}
+	if at := bytes.IndexRune(out, utf8.RuneError); at >= 0 && !bytes.Contains(raw, []byte("\uFFFD")) {
+		// Each encoding here decodes a line break to a line break, and
+		// what it cannot decode to U+FFFD, so the decoded text's line is
+		// the file's.
+		start := bytes.LastIndexByte(out[:at], '\n') + 1
+		line := bytes.Count(out[:start], []byte{'\n'}) + 1
+		return nil, "", &decodeError{name: name, line: line, char: utf8.RuneCount(out[start:at]) + 1}
 	}
 	return out, name, nil
+}
+
+// decodeError is bytes that do not decode in a charset: where the first
+// such bytes are (line and character, from 1), when that is known.
+type decodeError struct {
+	name       string
+	line, char int
+	err        error
+}
+
+func (e *decodeError) Error() string {
+	if e.line == 0 {
+		return fmt.Sprintf("body does not decode as %s (%v): check the declared charset", e.name, e.err)
+	}
+	return fmt.Sprintf("body does not decode as %s at line %d character %d: check the declared charset, or mend the bytes there", e.name, e.line, e.char)
 }
 
 // common are some 500 of the most frequent Chinese characters, in simplified

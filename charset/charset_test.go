@@ -1,8 +1,11 @@
 package charset
 
 import (
+	"bytes"
 	"os"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
@@ -82,4 +85,75 @@ func TestDecodeAs(t *testing.T) {
 	if _, _, err := DecodeAs([]byte{0x81, 0x20, 0xff, 0x00}, "big5"); err == nil {
 		t.Error("bytes that are not Big5, declared big5, decoded without error")
 	}
+}
+
+// TestErrorsSayWhere: bytes that do not decode are named by line and
+// character, so that a file in the declared charset with one damaged byte
+// is told apart from a file in another charset. Each damaged byte is put
+// by hand where the expectation says.
+func TestErrorsSayWhere(t *testing.T) {
+	gb := func(s string) []byte { b, _ := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s)); return b }
+	b5 := func(s string) []byte { b, _ := traditionalchinese.Big5.NewEncoder().Bytes([]byte(s)); return b }
+	// damage sets the byte after the encoded prefix to 0xFF, which opens
+	// no character in GB18030 or Big5.
+	damage := func(enc func(string) []byte, prefix, text string) []byte {
+		b := enc(text)
+		b[len(enc(prefix))] = 0xFF
+		return b
+	}
+	gbText := "第一行\n第二行 AB\n中国同拉美合作\n"
+	b5Text := "第一行\n中國與拉美國家的合作\n"
+	utf16 := []byte{'a', 0, 'b', 0, '\n', 0, 'c', 0, 0x00, 0xD8, '\n', 0} // "ab\nc" and a lone surrogate
+	for _, tt := range []struct {
+		name, enc string
+		raw       []byte
+		want      string
+	}{
+		{"gb18030", "gb18030", damage(gb, "第一行\n第二行 AB\n中国同拉", gbText), "does not decode as gb18030 at line 3 character 5"},
+		{"gbk", "gbk", damage(gb, "第一", gbText), "does not decode as gbk at line 1 character 3"},
+		{"big5", "big5", damage(b5, "第一行\n中國與拉美國家的", b5Text), "does not decode as big5 at line 2 character 9"},
+		{"utf-16le", "utf-16le", utf16, "does not decode as utf-16le at line 2 character 2"},
+		{"auto", "auto", damage(gb, "第一行\n第二行 AB\n中国同拉", gbText), "not UTF-8 (line 1 byte 1), not GB18030 (line 3 character 5), not Big5 ("},
+	} {
+		_, _, err := DecodeAs(tt.raw, tt.enc)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: DecodeAs = %v; want an error saying %q", tt.name, err, tt.want)
+		}
+	}
+	if _, _, err := Decode([]byte("ok\nab\xffc"), "text/plain; charset=utf-8"); err == nil || !strings.Contains(err.Error(), "at line 2 byte 3") {
+		t.Errorf("invalid UTF-8 declared as UTF-8: %v; want it to say line 2 byte 3", err)
+	}
+}
+
+// FuzzDecodeAs: whatever the bytes and the declared encoding, decoding
+// returns UTF-8 or a one-line error, never a panic; and UTF-8 input
+// detected as such comes back unchanged.
+func FuzzDecodeAs(f *testing.F) {
+	gb, _ := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte("中国同拉美合作\n第二行"))
+	b5, _ := traditionalchinese.Big5.NewEncoder().Bytes([]byte("中國與拉美國家的合作"))
+	for _, raw := range [][]byte{gb, b5, []byte("中文 text\n"), {0xff, 0xfe, 0x2d, 0x4e}, {0xef, 0xbb, 0xbf, 0xe4}, {0x81, 0x20, 0xff}} {
+		for i := range Names {
+			f.Add(raw, uint8(i))
+		}
+		f.Add(raw, uint8(len(Names)))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, pick uint8) {
+		name := "auto"
+		if int(pick) < len(Names) {
+			name = Names[pick]
+		}
+		out, got, err := DecodeAs(raw, name)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\n\r") {
+				t.Fatalf("%s: error of more than one line: %q", name, err)
+			}
+			return
+		}
+		if name != "utf-8" && !utf8.Valid(out) {
+			t.Fatalf("%s: decoded (as %s) to invalid UTF-8: %q", name, got, out)
+		}
+		if name == "auto" && utf8.Valid(raw) && !bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) && !bytes.Equal(out, raw) {
+			t.Fatalf("auto changed valid UTF-8: %q -> %q", raw, out)
+		}
+	})
 }

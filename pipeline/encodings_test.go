@@ -2,11 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -169,6 +172,17 @@ func TestEncodings(t *testing.T) {
 		}
 	})
 
+	// One damaged byte in the GB18030 file: the lead byte of the first
+	// Chinese character from line 40 on, found here by reading the text.
+	lines := strings.SplitAfter(strings.ReplaceAll(string(plan), "\n", "\r\n"), "\n")
+	n, at := 39, -1
+	for ; at < 0; n++ {
+		at = strings.IndexFunc(lines[n], func(r rune) bool { return r >= 0x4E00 })
+	}
+	before, _ := simplifiedchinese.GB18030.NewEncoder().String(strings.Join(lines[:n-1], "") + lines[n-1][:at])
+	damaged := slices.Clone(gbCRLF)
+	damaged[len(before)] = 0xFF
+	where := fmt.Sprintf("line %d character %d", n, utf8.RuneCountInString(lines[n-1][:at])+1)
 	for _, tt := range []struct {
 		name, extra string
 		data        []byte
@@ -176,6 +190,8 @@ func TestEncodings(t *testing.T) {
 	}{
 		{"GB18030 undeclared", "", gbCRLF, []string{"line 3", "not valid UTF-8", "set encoding"}},
 		{"GB18030 declared big5", "    encoding: big5\n", gbCRLF, []string{"declared encoding big5", "set encoding"}},
+		{"GB18030 damaged, declared", "    encoding: gb18030\n", damaged, []string{"declared encoding gb18030", where, "mend the bytes there"}},
+		{"GB18030 damaged, detected", "    encoding: auto\n", damaged, []string{"declared encoding auto", "not GB18030 (" + where + ")", "set encoding"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := variantRun(t, planID, planSnap, tt.data, tt.extra)

@@ -141,7 +141,7 @@ func extract(src schemas.Source, snapshot string, raw []byte) ([]byte, []Block, 
 	}
 	// The page is read as UTF-8 (see ExtractBlocks), so bytes that are not
 	// are named here, where their line is the page's own.
-	if line, col, ok := invalidUTF8(raw); !ok {
+	if line, col, ok := charset.InvalidUTF8(raw); !ok {
 		return nil, nil, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: set encoding in sources.yaml (gb18030, big5, utf-16le… or auto) to what the page is written in", src.ID, snapshot, line, col)
 	}
 	blocks, err := ExtractBlocks(raw)
@@ -207,7 +207,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return c, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, snapshot)
 	}
-	if line, col, ok := invalidUTF8(raw); !ok {
+	if line, col, ok := charset.InvalidUTF8(raw); !ok {
 		return c, fmt.Errorf("clean: %s: snapshot %s line %d byte %d is not valid UTF-8: set encoding in sources.yaml (gb18030, big5, utf-16le… or auto) to what the file is written in", id, snapshot, line, col)
 	}
 	if bytes.IndexByte(raw, 0) >= 0 {
@@ -307,26 +307,6 @@ func longestLine(text string) (line, n int) {
 
 func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\r'
-}
-
-// invalidUTF8 returns the 1-based line and byte column of the first invalid
-// UTF-8 sequence, or ok.
-func invalidUTF8(b []byte) (line, col int, ok bool) {
-	if utf8.Valid(b) {
-		return 0, 0, true
-	}
-	line, start := 1, 0
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return line, i - start + 1, false
-		}
-		if r == '\n' {
-			line, start = line+1, i+1
-		}
-		i += size
-	}
-	return line, 0, false
 }
 
 // firstURL returns a Markdown link's target, else the first bare URL.
