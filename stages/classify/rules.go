@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/policyledger/policyledger/internal/rx"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -134,7 +135,7 @@ func LoadRules() (*Rules, error) {
 	}
 	var err error
 	compile := func(where, p string) *regexp.Regexp {
-		re, e := regexp.Compile(p)
+		re, e := rx.Compile(p)
 		if e != nil && err == nil {
 			err = fmt.Errorf("classify: rules/lexicon.yaml %s: %w", where, e)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/hanzi"
+	"github.com/policyledger/policyledger/internal/rx"
 	"github.com/policyledger/policyledger/internal/unorm"
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -344,7 +345,7 @@ func compile(c schemas.CleanRules) (compiled, error) {
 		ActionDrop: c.Drop, ActionAttribution: c.Attribution, ActionPostedAt: c.PostedAt, ActionTruncate: c.Truncation, ActionReplace: c.Replace,
 	} {
 		for _, r := range rules {
-			re, err := regexp.Compile(r.Pattern)
+			re, err := rx.Compile(r.Pattern)
 			if err != nil {
 				return nil, fmt.Errorf("clean rule %s %q: %w", action, r.Name, err)
 			}

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -105,4 +106,27 @@ func TestEmbeddedManifest(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// FuzzManifest: whatever bytes sources.yaml holds, reading it gives a
+// manifest or a one-line error naming the file, never a panic. Seeded
+// with the embedded manifest and small edits of it.
+func FuzzManifest(f *testing.F) {
+	embedded, err := fs.ReadFile(sources.FS(), sources.Manifest)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(embedded)
+	f.Add([]byte("dataset: {name: x, title: y}\nsources:\n  - id: a\n    snapshot: snapshots/a\n    sha256: " + strings.Repeat("0", 64) + "\n    layout: auto\n    languages: [zh]\n    heading_kinds: [section]\n    clean:\n      drop:\n        - {name: r, pattern: \"a\\nb(\"}\n"))
+	f.Add([]byte("dataset:\n\tname: x\n"))
+	f.Add([]byte("sources: [{id: A B}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := ParseManifest("sources.yaml", data)
+		if err == nil {
+			return
+		}
+		if msg := err.Error(); strings.ContainsAny(msg, "\n\r") || !strings.Contains(msg, "sources.yaml") {
+			t.Fatalf("error is not one line naming the file: %q", msg)
+		}
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/policyledger/policyledger/charset"
+	"github.com/policyledger/policyledger/internal/rx"
 	"github.com/policyledger/policyledger/schemas"
 )
 
@@ -115,7 +116,7 @@ func (m Manifest) validate(name string) error {
 		}
 		for _, group := range [][]schemas.Rule{s.Clean.Drop, s.Clean.Attribution, s.Clean.PostedAt, s.Clean.Truncation, s.Clean.Replace} {
 			for _, r := range group {
-				if _, err := regexp.Compile(r.Pattern); err != nil {
+				if _, err := rx.Compile(r.Pattern); err != nil {
 					return fmt.Errorf("%s: clean rule %q: %v", where, r.Name, err)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/policyledger/policyledger/anchors"
+	"github.com/policyledger/policyledger/internal/rx"
 )
 
 //go:embed grammar.yaml
@@ -66,7 +67,7 @@ func ParseGrammar(name string, data []byte) (*Grammar, error) {
 	g.compiled = map[string][]numberRule{}
 	for lang, lg := range g.Languages {
 		for i, r := range lg.Numbering {
-			re, err := regexp.Compile(r.Pattern)
+			re, err := rx.Compile(r.Pattern)
 			if err != nil {
 				return nil, fmt.Errorf("parse: grammar %s: %s numbering %d: %w", name, lang, i+1, err)
 			}
