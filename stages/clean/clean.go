@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policyledger/policyledger/charset"
@@ -205,7 +206,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	for bytes.HasPrefix(raw, bom) {
 		raw = raw[len(bom):]
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
+	if blank(raw) {
 		return c, fmt.Errorf("clean: %s: snapshot %s is empty: re-capture the source", id, snapshot)
 	}
 	if line, col, ok := charset.InvalidUTF8(raw); !ok {
@@ -226,7 +227,7 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	for i := 0; i < len(lines); i++ {
 		// A byte-order mark opens the file, or, where files were joined,
 		// any line: it is never text.
-		line := strings.TrimRightFunc(strings.TrimLeft(lines[i], "\uFEFF"), isSpace)
+		line := strings.TrimRightFunc(strings.TrimLeft(lines[i], "\uFEFF"), unicode.IsSpace)
 		trimmed := strings.TrimSpace(line)
 		lf := &forms{line: trimmed}
 		no := i + 1
@@ -292,6 +293,19 @@ func cleanText(id, snapshot string, raw []byte, rules compiled) (cleaned, error)
 	return c, nil
 }
 
+// blank reports whether b holds nothing but white space and byte-order
+// marks, which cleaning drops wherever they are.
+func blank(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r != '\uFEFF' && !unicode.IsSpace(r) {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}
+
 // MaxLine is the longest line clean accepts. The documents' longest
 // paragraph is a few kilobytes; a line of megabytes is a capture that lost
 // its line breaks, or not text at all.
@@ -304,10 +318,6 @@ func longestLine(text string) (line, n int) {
 		}
 	}
 	return line, n
-}
-
-func isSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\r'
 }
 
 // firstURL returns a Markdown link's target, else the first bare URL.

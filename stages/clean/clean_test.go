@@ -2,6 +2,7 @@ package clean
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -185,4 +186,21 @@ func FuzzDocument(f *testing.F) {
 			t.Fatalf("not idempotent: %q → %q (%v)", got.Text, again.Text, err)
 		}
 	})
+}
+
+// TestAnyWhiteSpaceIsBlank: a line of nothing but white space of any kind
+// (form feed, vertical tab, U+0085, U+2028, U+3000…) is blank, and is
+// trimmed off a line's end; a file of nothing else, byte-order marks
+// included, is empty. CI's fuzzing found "\f\n\uFEFF" cleaned to "\f",
+// which cleaned again was empty.
+func TestAnyWhiteSpaceIsBlank(t *testing.T) {
+	for _, ws := range []string{"\f", "\v", "\u0085", "\u2028", "\u2029", "\u3000", "\u00a0", " \t"} {
+		got, err := Document(doc(ws+"\n第一段"+ws+"\n"+ws+"\n第二段\n"+ws, schemas.CleanRules{}))
+		if err != nil || got.Text != "第一段\n\n第二段" || !slices.Equal(got.LineNumbers, []int{2, 3, 4}) {
+			t.Errorf("%q: text %q lines %v (%v); want the two paragraphs on lines 2 and 4", ws, got.Text, got.LineNumbers, err)
+		}
+		if _, err := Document(doc(ws+"\n\uFEFF"+ws, schemas.CleanRules{})); err == nil || !strings.Contains(err.Error(), "is empty") {
+			t.Errorf("%q only: %v; want the snapshot called empty", ws, err)
+		}
+	}
 }
