@@ -25,6 +25,7 @@ import (
 	"github.com/policyledger/policyledger/internal/prefixhash"
 	"github.com/policyledger/policyledger/schemas"
 	"github.com/policyledger/policyledger/stages/link"
+	"github.com/policyledger/policyledger/stages/release"
 )
 
 // The incremental runner. Each document's results after classification are
@@ -294,27 +295,19 @@ func (c *cache) releasePath(version string) string {
 }
 
 // upToDate reports whether the version folder was built from exactly these
-// documents, settings and program, and still holds every file its
-// SHA256SUMS lists.
-func (c *cache) upToDate(st *schemas.State, version string, final string) bool {
+// documents, settings and program. A folder so built that is no longer as
+// it was published (release.Damaged) is an error.
+func (c *cache) upToDate(st *schemas.State, version string, final string) (bool, error) {
 	b, err := os.ReadFile(c.releasePath(version))
 	if err != nil || string(b) != c.release {
-		return false
+		return false, nil
 	}
-	sums, err := os.ReadFile(filepath.Join(final, "SHA256SUMS"))
-	if err != nil {
-		return false
+	// The release would be built as it was; it must also still be there
+	// as it was published.
+	if err := release.Damaged(final); err != nil {
+		return false, err
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
-		_, name, ok := strings.Cut(line, "  ")
-		if !ok {
-			return false
-		}
-		if _, err := os.Stat(filepath.Join(final, filepath.FromSlash(name))); err != nil {
-			return false
-		}
-	}
-	return true
+	return true, nil
 }
 
 // commit keeps what a successful run computed: the entries it wrote aside

@@ -173,7 +173,12 @@ func Run(ctx context.Context, opt Options) (*schemas.State, error) {
 					version = all[len(all)-1].String()
 				}
 			}
-			if len(st.Failures) == 0 && c.upToDate(st, version, release.Dir(opt.Release.Output, version)) {
+			current, err := c.upToDate(st, version, release.Dir(opt.Release.Output, version))
+			if err != nil && len(st.Failures) == 0 {
+				st.Stopped = &schemas.Failure{Stage: "release", Err: err}
+				return st, fmt.Errorf("%w at stage release: %w", ErrFatal, err)
+			}
+			if len(st.Failures) == 0 && current {
 				st.UpToDate = true
 				st.Notes = append(st.Notes, fmt.Sprintf("release %s: up to date: no snapshot, manifest entry, curated file, setting or program changed since it was built; nothing ran after fetch and nothing was written", version))
 				log.Info("up to date", "release", version, "docs", len(st.Docs))

@@ -215,7 +215,12 @@ func keyOf(t schemas.Table, fields map[string]json.RawMessage) (string, error) {
 // (from their hashes), so that its records need not be read.
 func Compare(old, previous, dir string, same func(name string) bool) (Diff, error) {
 	d := Diff{Previous: previous, Counts: map[string][3]int{}}
-	oldSchema, err := releasedSchema(old)
+	// The changes are read off the published files: a damaged one would
+	// make a wrong changelog, so it stops the run.
+	if err := Damaged(old); err != nil {
+		return d, err
+	}
+	oldSchema, _, err := releasedSchema(old)
 	if err != nil {
 		return d, fmt.Errorf("release: read %s/datapackage.json: %w", old, err)
 	}
@@ -419,16 +424,17 @@ func diffFiles(t schemas.Table, name, oldDir, newDir string, hasOld bool) ([]Cha
 }
 
 // releasedSchema reads each table's columns and types from a release's
-// datapackage.json.
-func releasedSchema(dir string) (map[string]map[string]string, error) {
+// datapackage.json, and the size it records of each resource file.
+func releasedSchema(dir string) (map[string]map[string]string, map[string]int64, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "datapackage.json"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var p struct {
 		Resources []struct {
 			Name   string `json:"name"`
 			Path   string `json:"path"`
+			Bytes  *int64 `json:"bytes"`
 			Schema struct {
 				Fields []struct {
 					Name string `json:"name"`
@@ -438,10 +444,13 @@ func releasedSchema(dir string) (map[string]map[string]string, error) {
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := map[string]map[string]string{}
+	out, sizes := map[string]map[string]string{}, map[string]int64{}
 	for _, r := range p.Resources {
+		if r.Bytes != nil {
+			sizes[r.Path] = *r.Bytes
+		}
 		table, _, _ := strings.Cut(r.Path, ".")
 		if _, ok := out[table]; ok {
 			continue
@@ -452,7 +461,7 @@ func releasedSchema(dir string) (map[string]map[string]string, error) {
 		}
 		out[table] = cols
 	}
-	return out, nil
+	return out, sizes, nil
 }
 
 // changesJSONL renders changes.jsonl.

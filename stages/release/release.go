@@ -257,6 +257,9 @@ func (w *Writer) Version() string { return w.version }
 const FirstVersion = "0.1.0"
 
 func (w *Writer) differs(diff string, err error) error {
+	if derr := Damaged(w.final); derr != nil {
+		return derr
+	}
 	if err != nil {
 		return fmt.Errorf("release: compare with existing %s: %w", w.final, err)
 	}
@@ -289,6 +292,16 @@ func WriteLatest(releases string) error {
 		return nil
 	}
 	version := all[len(all)-1].String()
+	path := filepath.Join(releases, "latest.json")
+	// The sizes and hashes are those of the version when it was published:
+	// once recorded they are kept, so that a file damaged later is told
+	// from the record (see Damaged), not written into it.
+	if old, err := os.ReadFile(path); err == nil {
+		var prev Latest
+		if json.Unmarshal(old, &prev) == nil && prev.Version == version && len(prev.Files) > 0 {
+			return nil
+		}
+	}
 	dir := filepath.Join(releases, version)
 	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
 	if err != nil {
@@ -310,10 +323,6 @@ func WriteLatest(releases string) error {
 		return err
 	}
 	b = append(b, '\n')
-	path := filepath.Join(releases, "latest.json")
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
-		return nil
-	}
 	tmp := filepath.Join(releases, ".latest.json.tmp")
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return fmt.Errorf("release: write latest.json: %w", err)
