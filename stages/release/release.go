@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policyledger/policyledger/charset"
 	"github.com/policyledger/policyledger/internal/fsx"
 	"github.com/policyledger/policyledger/report"
 	"github.com/policyledger/policyledger/schemas"
@@ -399,6 +400,10 @@ func CheckChangelog(fsys fs.FS, version string) ([]byte, error) {
 	notes, err := fs.ReadFile(fsys, ChangelogPath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("release: read %s from the sources folder: %w", ChangelogPath, err)
+	}
+	// The notes are copied into the release's CHANGELOG.md, a UTF-8 file.
+	if line, col, ok := charset.InvalidUTF8(notes); !ok {
+		return nil, fmt.Errorf("release: the sources folder's %s line %d byte %d is not valid UTF-8: save it as UTF-8", ChangelogPath, line, col)
 	}
 	return notes, nil
 }

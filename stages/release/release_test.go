@@ -609,3 +609,20 @@ func TestSyncedFile(t *testing.T) {
 		t.Fatalf("the writer got %d bytes and %d syncs; want %d and 1", counted.Len(), counted.syncs, len(want))
 	}
 }
+
+// TestChangelogNotesAreUTF8: the sources folder's CHANGELOG.md is copied
+// into every release's, a UTF-8 file: notes that are not UTF-8 are an
+// error naming the line and byte; missing notes are none.
+func TestChangelogNotesAreUTF8(t *testing.T) {
+	fsys := fstest.MapFS{ChangelogPath: {Data: []byte("# Notes\n\n## 0.2.0\n\nCaf\xe9 notes\n")}}
+	if _, err := CheckChangelog(fsys, Auto); err == nil || !strings.Contains(err.Error(), "line 5 byte 4 is not valid UTF-8") {
+		t.Errorf("Latin-1 notes: %v; want an error naming line 5 byte 4", err)
+	}
+	fsys[ChangelogPath] = &fstest.MapFile{Data: []byte("# Notes\n\n## 0.2.0\n\nCafé notes\n")}
+	if notes, err := CheckChangelog(fsys, Auto); err != nil || !bytes.Contains(notes, []byte("Café")) {
+		t.Errorf("UTF-8 notes: %q, %v", notes, err)
+	}
+	if notes, err := CheckChangelog(fstest.MapFS{}, Auto); err != nil || notes != nil {
+		t.Errorf("no notes: %q, %v; want none and no error", notes, err)
+	}
+}
