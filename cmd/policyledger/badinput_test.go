@@ -155,9 +155,9 @@ func TestSnapshotLinkedFromOutside(t *testing.T) {
 	}
 }
 
-// TestBadReportRows: a negative report_rows, from a flag or the
+// TestBadReportRows: a negative report_rows or jobs, from a flag or the
 // environment, or one that is no number, is a usage error naming the
-// setting, and nothing is written.
+// setting, and nothing is written. (A negative jobs was taken as 0.)
 func TestBadReportRows(t *testing.T) {
 	manifest := writeSource(t, []byte(plan), "")
 	for _, tc := range []struct {
@@ -167,12 +167,14 @@ func TestBadReportRows(t *testing.T) {
 		want string
 	}{
 		{"negative flag", []string{"--report-rows", "-1"}, "", "report_rows -1: use 0 (print every line) or a positive number"},
-		{"negative env", nil, "-5", "report_rows -5"},
-		{"not a number", nil, "many", "POLICYLEDGER_REPORT_ROWS=\"many\": not a whole number"},
+		{"negative env", nil, "POLICYLEDGER_REPORT_ROWS=-5", "report_rows -5"},
+		{"not a number", nil, "POLICYLEDGER_REPORT_ROWS=many", "POLICYLEDGER_REPORT_ROWS=\"many\": not a whole number"},
+		{"negative jobs flag", []string{"--jobs", "-3"}, "", "jobs -3: use 0 (one per core) or a positive number"},
+		{"negative jobs env", nil, "POLICYLEDGER_JOBS=-1", "jobs -1: use 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.env != "" {
-				t.Setenv("POLICYLEDGER_REPORT_ROWS", tc.env)
+			if key, value, ok := strings.Cut(tc.env, "="); ok {
+				t.Setenv(key, value)
 			}
 			out := t.TempDir()
 			var stderr bytes.Buffer

@@ -201,6 +201,9 @@ func runPipeline(cmd *cobra.Command, cfg Config) error {
 	if cfg.ReportRows < 0 {
 		return usageError{fmt.Errorf("report_rows %d: use 0 (print every line) or a positive number", cfg.ReportRows)}
 	}
+	if cfg.Jobs < 0 {
+		return usageError{fmt.Errorf("jobs %d: use 0 (one per core) or a positive number", cfg.Jobs)}
+	}
 	fo, err := fetchOptions(cmd, cfg)
 	if err != nil {
 		return err
