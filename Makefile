@@ -8,7 +8,7 @@ PROFILES_PKG := datapackage@1.1.10
 PROFILES     := .cache/datapackage-profiles
 FUZZTIME     ?= 3000x
 # Fuzz targets as package:target.
-FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/link:FuzzWords ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON ./stages/release:FuzzCSVField ./internal/bincodec:FuzzDecode ./stages/classify:FuzzScanner ./internal/utf8x:FuzzDecodeRune ./charset:FuzzDecodeAs ./stages/fetch:FuzzManifest
+FUZZ_TARGETS := ./stages/clean:FuzzDocument ./stages/link:FuzzWords ./stages/parse:FuzzDocument ./stages/parse:FuzzLayouts ./segment:FuzzSegment ./stages/release:FuzzWriters ./stages/release:FuzzAppendJSON ./stages/release:FuzzCSVField ./internal/bincodec:FuzzDecode ./stages/classify:FuzzScanner ./internal/utf8x:FuzzDecodeRune ./charset:FuzzDecodeAs ./stages/fetch:FuzzManifest ./stages/clean:FuzzHTMLDocument
 
 .PHONY: release test workflows unit clients fuzz fuzz-short bench eval-align eval-classify eval-links eval-quality profiles vet clean-output prereqs-release prereqs-test FORCE
 

@@ -71,7 +71,7 @@ func ExtractBlocks(raw []byte) ([]Block, error) {
 				// Headings keep their level as Markdown marks, so that the
 				// page's <h1> reads as the document's title; the parser
 				// takes rank from numbering, never from the marks.
-				if len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
+				if isHeading(n.Data) {
 					t = strings.Repeat("#", int(n.Data[1]-'0')) + " " + t
 				}
 				lines = append(lines, Block{Text: t, Element: n.Data})
@@ -137,7 +137,7 @@ func locate(page []byte, blocks []Block) {
 				break
 			}
 			j += from
-			if lt := bytes.LastIndexByte(page[:j], '<'); lt >= 0 && bytes.HasPrefix(page[lt+1:], []byte(blocks[i].Element)) {
+			if lt := bytes.LastIndexByte(page[:j], '<'); lt >= 0 && sameKind(page[lt+1:], blocks[i].Element) {
 				blocks[i].Line = bytes.Count(page[:j], []byte("\n")) + 1
 				at = j + len(k)
 				break
@@ -146,6 +146,18 @@ func locate(page []byte, blocks []Block) {
 		}
 	}
 }
+
+// sameKind reports whether the tag that tag opens with is an element of
+// kind: a heading of any level for a heading, since readability demotes
+// the page's <h1> to <h2>.
+func sameKind(tag []byte, kind string) bool {
+	if isHeading(kind) {
+		return len(tag) >= 2 && isHeading(string(tag[:2]))
+	}
+	return bytes.HasPrefix(tag, []byte(kind))
+}
+
+func isHeading(e string) bool { return len(e) == 2 && e[0] == 'h' && e[1] >= '1' && e[1] <= '6' }
 
 // firstH1 is the text of the page's first <h1>, or "".
 func firstH1(raw []byte) string {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/policyledger/policyledger/schemas"
 )
@@ -63,4 +64,58 @@ func TestHTMLNotUTF8(t *testing.T) {
 			t.Errorf("Document = %v; want it to mention %q", err, want)
 		}
 	}
+}
+
+// TestHTMLHeadingLine: a heading's line is the page's line of it, also
+// when readability has demoted the page's <h1> to <h2> (it was given the
+// line before, where an <h2> was looked for and not found).
+func TestHTMLHeadingLine(t *testing.T) {
+	page := "<html><body><article>\n" +
+		"<p>China and Latin America will cooperate on trade and investment across the region, as agreed by both.</p>\n" +
+		"<p>More text here about cooperation and development in many areas of the economy and society.</p>\n" +
+		"<h1>The Title</h1>\n" +
+		"</article></body></html>"
+	got, err := Document(schemas.Document{Source: schemas.Source{ID: "page", Snapshot: "snapshots/page.html", Format: "html"}, Raw: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(got.Text, "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[2], "The Title") || !slices.Equal(got.LineNumbers, []int{2, 3, 4}) {
+		t.Errorf("text %q on lines %v; want the title on line 4", got.Text, got.LineNumbers)
+	}
+}
+
+// FuzzHTMLDocument: whatever a page holds, cleaning it gives text or an
+// error of one line, never a panic; the text is valid UTF-8, has one line
+// number per line, each a line of the page, in order.
+func FuzzHTMLDocument(f *testing.F) {
+	for _, s := range []string{
+		`<html><body><article><h1>中国与拉美和加勒比国家关系</h1><p>中方将继续推动中拉全面合作伙伴关系发展，加强各领域交流合作。</p></article></body></html>`,
+		"<html><body><article>\n<h1>China’s Policy</h1>\n<p>China and “Latin America” will cooperate on trade and investment across the region.</p>\n</article></body></html>",
+		"<p>a</p><p>b</p>", "<table><tr><td>一</td><td>one</td></tr></table>", "", "<",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, page string) {
+		d := schemas.Document{Source: schemas.Source{ID: "page", Snapshot: "snapshots/page.html", Format: "html"}, Raw: []byte(page)}
+		got, err := Document(d)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\n\r") {
+				t.Fatalf("error of more than one line: %q", err)
+			}
+			return
+		}
+		if !utf8.ValidString(got.Text) {
+			t.Fatalf("invalid UTF-8 out of %q", page)
+		}
+		if n := strings.Count(got.Text, "\n") + 1; n != len(got.LineNumbers) {
+			t.Fatalf("%d lines but %d line numbers", n, len(got.LineNumbers))
+		}
+		pageLines := strings.Count(page, "\n") + 1
+		for i, no := range got.LineNumbers {
+			if no < 1 || no > pageLines || i > 0 && no < got.LineNumbers[i-1] {
+				t.Fatalf("line numbers %v out of the page's %d lines, or out of order", got.LineNumbers, pageLines)
+			}
+		}
+	})
 }
