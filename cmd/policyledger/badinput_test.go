@@ -188,3 +188,37 @@ func TestBadReportRows(t *testing.T) {
 		})
 	}
 }
+
+// TestReportDamaged: report renders a release folder's page; a folder with
+// a table cut short is refused, naming the folder, the file and the
+// remedy, before any table is read, and the page already there stays.
+func TestReportDamaged(t *testing.T) {
+	manifest := writeSource(t, []byte(plan), "")
+	out := t.TempDir()
+	if code := run(context.Background(), []string{"run", "--sources", manifest, "--output", out, "--version", "0.2.0", "--log-level", "error"}, &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("run: exit %d", code)
+	}
+	dir := filepath.Join(out, "releases", "0.2.0")
+	pages := t.TempDir()
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"report", "--release", dir, "--out", pages}, &bytes.Buffer{}, &stderr); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr.String())
+	}
+	page := filepath.Join(pages, "report", "index.html")
+	before, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := filepath.Join(dir, "clauses.jsonl")
+	b, _ := os.ReadFile(clauses)
+	os.WriteFile(clauses, b[:len(b)/2], 0o644)
+	stderr.Reset()
+	code := run(context.Background(), []string{"report", "--release", dir, "--out", pages}, &bytes.Buffer{}, &stderr)
+	msg := stderr.String()
+	if code == 0 || !strings.Contains(msg, dir+" is damaged: clauses.jsonl is ") || !strings.Contains(msg, "restore that folder") || strings.Count(strings.TrimSpace(msg), "\n") > 0 {
+		t.Errorf("report of a damaged folder: exit %d: %q; want one line naming it and clauses.jsonl", code, msg)
+	}
+	if after, _ := os.ReadFile(page); !bytes.Equal(before, after) {
+		t.Error("the refused report rewrote the page")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policyledger/policyledger/report"
+	"github.com/policyledger/policyledger/stages/release"
 )
 
 func newReportCmd() *cobra.Command {
@@ -41,6 +42,10 @@ A published release is never edited: its own page is written by the release.`,
 			}
 			if err != nil {
 				return usageError{fmt.Errorf("report: %s is not a release folder (datapackage.json: %v)", dir, err)}
+			}
+			// A damaged folder is named as such, before its tables are read.
+			if err := release.Damaged(dir); err != nil {
+				return fmt.Errorf("report: %w", err)
 			}
 			card, err := os.ReadFile(filepath.Join(dir, "README.md"))
 			if err != nil {

@@ -17,8 +17,12 @@ import (
 // the remedy.
 func Damaged(dir string) error {
 	version := filepath.Base(dir)
+	remedy := "restore that folder from a copy"
+	if semver.MatchString(version) {
+		remedy += ", or move it aside and rebuild it with --version " + version + " from the sources it was built from (releases are reproducible)"
+	}
 	damaged := func(format string, a ...any) error {
-		return fmt.Errorf("release: the published %s is damaged: %s: restore that folder from a copy, or move it aside and rebuild it with --version %s from the sources it was built from (releases are reproducible); nothing was written", dir, fmt.Sprintf(format, a...), version)
+		return fmt.Errorf("release: the published %s is damaged: %s: %s; nothing was written", dir, fmt.Sprintf(format, a...), remedy)
 	}
 	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
 	if err != nil {
