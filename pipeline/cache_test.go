@@ -42,15 +42,21 @@ func writeCorpus(t *testing.T, n int) string {
 	return dir
 }
 
-func runIn(t *testing.T, src, out, version string, cache bool) (counts map[string]int, notes string) {
-	t.Helper()
+// options are the options of a run of the sources folder src into out,
+// with the cache under out or without one.
+func options(src, out, version string, cache bool) pipeline.Options {
 	opt := pipeline.Options{Sources: sources.DirFS(src), ManifestPath: "sources.yaml",
 		Align:   align.Options{ReviewThreshold: 0.8},
 		Release: release.Options{Output: out, Version: version, ReviewThreshold: 0.8}}
 	if cache {
 		opt.CacheDir = filepath.Join(out, "cache")
 	}
-	st, err := pipeline.Run(context.Background(), opt)
+	return opt
+}
+
+func runIn(t *testing.T, src, out, version string, cache bool) (counts map[string]int, notes string) {
+	t.Helper()
+	st, err := pipeline.Run(context.Background(), options(src, out, version, cache))
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -118,9 +124,7 @@ func TestIncrementalRuns(t *testing.T) {
 	missing := filepath.Join(out, "releases", "0.2.0", "clauses.csv")
 	saved := mustRead(t, missing)
 	os.Remove(missing)
-	if _, err := pipeline.Run(context.Background(), pipeline.Options{Sources: sources.DirFS(src), ManifestPath: "sources.yaml",
-		Align: align.Options{ReviewThreshold: 0.8}, CacheDir: filepath.Join(out, "cache"),
-		Release: release.Options{Output: out, Version: "0.2.0", ReviewThreshold: 0.8}}); err == nil || !strings.Contains(err.Error(), "clauses.csv") {
+	if _, err := pipeline.Run(context.Background(), options(src, out, "0.2.0", true)); err == nil || !strings.Contains(err.Error(), "clauses.csv") {
 		t.Errorf("rerun with a published file missing: %v; want the release refused naming clauses.csv", err)
 	}
 	os.WriteFile(missing, saved, 0o644)

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/policyledger/policyledger/pipeline"
-	"github.com/policyledger/policyledger/sources"
-	"github.com/policyledger/policyledger/stages/align"
 	"github.com/policyledger/policyledger/stages/release"
 )
 
@@ -28,14 +26,7 @@ func TestDamagedPublished(t *testing.T) {
 	runIn(t, src, out, release.Auto, true)
 	v010 := filepath.Join(out, "releases", "0.1.0")
 	run := func(version string, cache bool) error {
-		t.Helper()
-		opt := pipeline.Options{Sources: sources.DirFS(src), ManifestPath: "sources.yaml",
-			Align:   align.Options{ReviewThreshold: 0.8},
-			Release: release.Options{Output: out, Version: version, ReviewThreshold: 0.8}}
-		if cache {
-			opt.CacheDir = filepath.Join(out, "cache")
-		}
-		_, err := pipeline.Run(context.Background(), opt)
+		_, err := pipeline.Run(context.Background(), options(src, out, version, cache))
 		return err
 	}
 	releases := func() map[string]string { return listing(t, filepath.Join(out, "releases")) }
