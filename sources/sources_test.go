@@ -3,6 +3,7 @@ package sources
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,5 +30,24 @@ func TestDirFSConfined(t *testing.T) {
 	}
 	if _, err := fs.ReadFile(fsys, "snapshots/missing.txt"); err == nil {
 		t.Error("a missing file read without error")
+	}
+}
+
+// TestSnapshotsKeptAsBytes: git leaves the pinned snapshots' and the
+// published releases' bytes alone (a checkout with core.autocrlf would
+// otherwise turn LF into CRLF, and every sha256 would fail).
+func TestSnapshotsKeptAsBytes(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	for _, path := range []string{"snapshots/lac-policy-2025.zh-en.txt", "../output/releases/latest.json", "../output/releases/0.5.1/clauses.csv"} {
+		out, err := exec.Command(git, "check-attr", "text", "--", path).CombinedOutput()
+		if err != nil {
+			t.Skipf("git check-attr: %v: %s", err, out) // not a git checkout
+		}
+		if !strings.HasSuffix(strings.TrimSpace(string(out)), ": text: unset") {
+			t.Errorf("git check-attr text %s: %s; want unset (see .gitattributes)", path, out)
+		}
 	}
 }
