@@ -81,7 +81,7 @@ var ClausesTable = Table{
 		{"text_zh", String, true, "Chinese body text (NFC, trimmed), without the label; null for headings."},
 		{"text_en", String, true, "English body text; null for headings and Chinese-only documents."},
 		{"heading_path", StringList, false, "Labels and titles of the enclosing headings, outermost first."},
-		{"text_sha256", String, false, "SHA-256 (hex) of the UTF-8 of the clause's Chinese content: text_zh, else title_zh, else label."},
+		{"text_sha256", String, false, "SHA-256 (hex) of the UTF-8 of the clause's content: text_zh, else title_zh; in a clause without Chinese, text_en, else title_en; else label."},
 		{"text_en_sha256", String, true, "SHA-256 (hex) of text_en, else title_en; null where there is no English."},
 		{"char_start", Int64, true, "Start (0-based, in code points) of the clause's Chinese in documents.clean_text; null for an English line that has no Chinese counterpart."},
 		{"char_end", Int64, true, "End (exclusive) of the clause's Chinese in documents.clean_text."},
