@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,22 @@ func TestProseColumns(t *testing.T) {
 				t.Errorf("%s: prose column %q is not a text column of the table", tb.Name, name)
 			}
 		}
+	}
+}
+
+// TestDocumentSequence: documents.sequence is the manifest's sequence, the
+// order links follow where dates cannot, and null where none is given.
+func TestDocumentSequence(t *testing.T) {
+	col := slices.IndexFunc(DocumentsTable.Fields, func(f Field) bool { return f.Name == "sequence" })
+	if col < 0 {
+		t.Fatal("documents has no sequence column")
+	}
+	two := 2
+	rows := DocumentsTable.Rows(Data{Docs: []Document{{Source: Source{ID: "a", Sequence: &two}}, {Source: Source{ID: "b"}}}})
+	if got := rows[0][col]; got != int64(2) {
+		t.Errorf("sequence 2 released as %#v", got)
+	}
+	if got := rows[1][col]; got != nil {
+		t.Errorf("no sequence released as %#v; want null", got)
 	}
 }

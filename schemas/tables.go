@@ -30,6 +30,7 @@ var DocumentsTable = Table{
 		{"grammar_version", String, false, "Version of the heading grammar (numbering patterns) the document was parsed with."},
 		{"published_date", Date, true, "Publication date where the source states it; null otherwise (never guessed)."},
 		{"adopted_date", Date, true, "Adoption date where the text states it; null otherwise."},
+		{"sequence", Int64, true, "The document's place in the manifest's own order (sources.yaml sequence), which orders documents for links and continuity where dates cannot; null where not given."},
 		{"posted_at", Timestamp, true, "Posting time printed by the site the snapshot was captured from (site local time, zone not stated); null where absent."},
 		{"source_attribution", String, true, "Attribution printed with the text (e.g. (来源:新华网) / (Source: Xinhua)), else the manifest's; null where unknown."},
 		{"source_url", String, true, "Original URL of the text where known; null otherwise."},
@@ -149,13 +150,20 @@ func documentRows(data Data) [][]any {
 		}
 		rows = append(rows, []any{
 			s.ID, ptr(s.TitleZh), ptr(s.TitleEn), str(s.Issuer), str(s.DocumentType), append([]string{}, s.Languages...), encodingOf(d), str(d.Script), layout, str(d.LayoutReason), d.GrammarVersion,
-			ptr(s.PublishedDate), ptr(s.AdoptedDate), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
+			ptr(s.PublishedDate), ptr(s.AdoptedDate), sequenceOf(s), ptr(d.PostedAt), ptr(attribution), ptr(s.URL), ptr(s.CapturedVia),
 			str(s.Licence), d.Truncated, ptr(d.TruncationNote), ptr(d.TruncationLink), boilerplate,
 			s.Snapshot, s.SHA256, d.RawBytes, str(s.SnapshotEn), str(s.SHA256En), int64(len(d.Clauses)), int64(len(d.Sentences)),
 			EnglishCoverage(d), quality, append([]string{}, d.Warnings...), d.Text, str(d.TextEn),
 		})
 	}
 	return rows
+}
+
+func sequenceOf(s Source) any {
+	if s.Sequence == nil {
+		return nil
+	}
+	return int64(*s.Sequence)
 }
 
 func encodingOf(d Document) string {

@@ -5,7 +5,7 @@ package schemas
 var LinksTable = Table{
 	Name:        "links",
 	Title:       "Cross-document links",
-	Description: "One row per pair of clauses where a clause of a later document continues a clause of an earlier one (documents ordered by date, else by the manifest's sequence): the relation, a score and the evidence. Built by rules and weights shipped as versioned data (stages/link/rules.yaml); each link depends only on the two documents.",
+	Description: "One row per pair of clauses where a clause of a later document continues a clause of an earlier one (documents ordered by date, adopted_date else published_date, and where dates cannot, by documents.sequence): the relation, a score and the evidence. Built by rules and weights shipped as versioned data (stages/link/rules.yaml); each link depends only on the two documents.",
 	PrimaryKey:  []string{"from_clause_id", "to_clause_id"},
 	ForeignKeys: []ForeignKey{
 		{Fields: []string{"from_clause_id"}, RefTable: "clauses", RefFields: []string{"clause_id"}},
@@ -49,7 +49,7 @@ var ContinuityTable = Table{
 	Fields: []Field{
 		{"clause_id", String, false, "The earlier clause (clauses.clause_id)."},
 		{"doc_id", String, false, "Its document."},
-		{"later_doc_ids", StringList, false, "The later documents it was compared with."},
+		{"later_doc_ids", StringList, false, "The later documents it was compared with: the next ones by date, or by documents.sequence where dates cannot order them."},
 		{"status", String, false, "continued (at least one later clause continues it) or dropped (none does)."},
 		{"best_to_clause_id", String, true, "The later clause of the best link; null when dropped."},
 		{"best_relation", String, true, "same or extends; null when dropped."},
