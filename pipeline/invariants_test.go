@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bufio"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -187,12 +188,52 @@ func (c *invariants) run(dir string) {
 			}
 		}
 	})
+	// review.csv (CSV only) lists exactly the beads that need review.
+	review := map[string]bool{}
+	for id, r := range sentences {
+		if yes, _ := r["needs_review"].(bool); yes {
+			review[id] = true
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "review.csv"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 || recs[0][0] != "sentence_id" {
+		c.t.Fatalf("review.csv: %v", err)
+	}
+	for _, rec := range recs[1:] {
+		if !review[rec[0]] {
+			c.fail("review.csv lists %s, which does not need review", rec[0])
+		}
+		delete(review, rec[0])
+	}
+	for id := range review {
+		c.fail("%s needs review and is not in review.csv", id)
+	}
 	for id, d := range docs {
 		if k := count[id]; n(d, "clause_count") != k[0] || n(d, "sentence_count") != k[1] {
 			c.fail("%s: clause_count %d, sentence_count %d; the tables hold %d and %d", id, n(d, "clause_count"), n(d, "sentence_count"), k[0], k[1])
 		}
 	}
+	mentions := map[string]int{}         // units per mechanism
+	mentionedIn := map[string][]string{} // documents per mechanism, in order
+	pairs := map[string]bool{}           // unit and mechanism
+	perSector := map[string]int{}
 	c.read(dir, "commitments", func(r row) {
+		for _, m := range r["mechanism_ids"].([]any) {
+			m := m.(string)
+			mentions[m]++
+			pairs[s(r, "unit_id")+" "+m] = true
+			if ds := mentionedIn[m]; len(ds) == 0 || ds[len(ds)-1] != s(r, "doc_id") {
+				mentionedIn[m] = append(ds, s(r, "doc_id"))
+			}
+		}
+		if s(r, "sector") != "" {
+			perSector[s(r, "sector")]++
+		}
 		id, b := s(r, "unit_id"), sentences[s(r, "sentence_id")]
 		if b == nil || s(b, "clause_id") != s(r, "clause_id") || s(b, "doc_id") != s(r, "doc_id") {
 			c.fail("%s: bead %s is not in its clause %s", id, s(r, "sentence_id"), s(r, "clause_id"))
@@ -218,6 +259,39 @@ func (c *invariants) run(dir string) {
 			c.fail("%s: modality %s with strength %s", id, s(r, "modality"), s(r, "strength"))
 		}
 	})
+	c.read(dir, "commitment_mechanisms", func(r row) {
+		if key := s(r, "unit_id") + " " + s(r, "mechanism_id"); !pairs[key] {
+			c.fail("commitment_mechanisms %s: not in that unit's mechanism_ids", key)
+		} else {
+			delete(pairs, key)
+		}
+	})
+	for key := range pairs {
+		c.fail("commitments: %s has no row in commitment_mechanisms", key)
+	}
+	c.read(dir, "mechanisms", func(r row) {
+		id := s(r, "mechanism_id")
+		var ds []string
+		for _, d := range r["documents"].([]any) {
+			ds = append(ds, d.(string))
+		}
+		if n(r, "units") != mentions[id] || strings.Join(ds, " ") != strings.Join(mentionedIn[id], " ") {
+			c.fail("mechanism %s: units %d in %v; the units name it %d times, in %v", id, n(r, "units"), ds, mentions[id], mentionedIn[id])
+		}
+		delete(mentions, id)
+	})
+	for id := range mentions {
+		c.fail("commitments name mechanism %s, which mechanisms does not list", id)
+	}
+	c.read(dir, "sectors", func(r row) {
+		if n(r, "commitments") != perSector[s(r, "sector")] {
+			c.fail("sector %s: commitments %d; the commitments table has %d", s(r, "sector"), n(r, "commitments"), perSector[s(r, "sector")])
+		}
+		delete(perSector, s(r, "sector"))
+	})
+	for code := range perSector {
+		c.fail("commitments use sector %s, which sectors does not list", code)
+	}
 	// earlier reports whether document a comes before b as links order
 	// them: by date where both have one, else by sequence.
 	date := func(d row) string { return first(s(d, "adopted_date"), s(d, "published_date")) }
