@@ -234,6 +234,16 @@ func loadConfig(fs *pflag.FlagSet) (Config, []string, error) {
 			return Config{}, warnings, usageError{fmt.Errorf("config %s: %v: fix the file or pass another --config", path, err)}
 		}
 	}
+	// YAML reads version: 1.0 as the number 1; the file's version must be
+	// written as text.
+	switch v.Get("version").(type) {
+	case float64, int:
+		where := "config " + path
+		if n := lineOf(path, "version"); n > 0 {
+			where = fmt.Sprintf("config %s line %d", path, n)
+		}
+		return Config{}, warnings, usageError{fmt.Errorf("%s: version is a number to YAML, not a version: write it quoted, like version: \"0.1.0\", or auto", where)}
+	}
 	var c Config
 	if err := v.UnmarshalExact(&c); err != nil {
 		// Flags and variables were checked already: the value is the file's.

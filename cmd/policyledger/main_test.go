@@ -86,6 +86,24 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 	}
 }
 
+// TestConfigVersionNumber: version: 1.0 in the file is the number 1 to
+// YAML (it was reported as version "1"); the error says to quote it, with
+// the line. A quoted version is read as written.
+func TestConfigVersionNumber(t *testing.T) {
+	dir := chdir(t)
+	for _, v := range []string{"1.0", "2"} {
+		os.WriteFile(filepath.Join(dir, "policyledger.yaml"), []byte("output: out\nversion: "+v+"\n"), 0o644)
+		_, _, err := loadConfig(flags(t))
+		if err == nil || !strings.Contains(err.Error(), "policyledger.yaml line 2: version is a number to YAML") || !strings.Contains(err.Error(), "quoted") {
+			t.Errorf("version: %s: %v; want told to quote it, at line 2", v, err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "policyledger.yaml"), []byte("version: \"0.3.0\"\n"), 0o644)
+	if c, _, err := loadConfig(flags(t)); err != nil || c.Version != "0.3.0" {
+		t.Errorf("quoted version: %q, %v", c.Version, err)
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	chdir(t)
 	ctx := context.Background()
