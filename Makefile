@@ -32,7 +32,7 @@ release: prereqs-release bin/policyledger
 	@latest=$$(sed -n 's/^  "version": "\(.*\)",$$/\1/p' output/releases/latest.json); \
 	if ! cmp -s output/releases/$$latest/CITATION.cff CITATION.cff; then cp output/releases/$$latest/CITATION.cff CITATION.cff; echo "== CITATION.cff now cites $$latest"; fi
 
-## bin/policyledger: the command, built once (a first build compiles ~490 packages: about 2 minutes on 2 cores)
+## bin/policyledger: the command, built once (a first build compiles ~400 packages: about 2 minutes on 2 cores, with the download)
 bin/policyledger: FORCE
 	@echo "== building bin/policyledger (a first build takes about 2 minutes; later ones seconds)"
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/policyledger ./cmd/policyledger
