@@ -127,6 +127,7 @@ type builder struct {
 	numbers     map[string]int // parent id + rank → last number seen
 	paras       map[string]int // parent id → paragraphs so far
 	numbered    int            // numbered lines seen
+	unnamed     map[int]bool   // heading ranks heading_kinds does not name, warned of
 	warnings    []string
 	parsedTitle *string
 }
@@ -215,7 +216,7 @@ func (b *builder) build(toks []token) error {
 			continue
 		}
 		if m.kind == "" {
-			c.Kind = b.headingKind(m.rank)
+			c.Kind = b.headingKind(m.rank, t.line, m.label)
 		} else {
 			// An unnumbered heading (前言 | Preface) is all title.
 			c.Label, c.LabelEn, c.TitleEn = "", "", t.en
@@ -256,12 +257,23 @@ func (b *builder) isTitle(t token) bool {
 	return t.zh != "" && !strings.ContainsAny(t.zh, "。！？；")
 }
 
-func (b *builder) headingKind(rank int) string {
+// headingKind is the manifest's name for a heading rank. A rank the
+// manifest does not name is kind heading<rank>, with a warning at its
+// first heading: the kind column would otherwise hold a name nobody gave.
+func (b *builder) headingKind(rank, line int, label string) string {
 	kinds := b.doc.Source.HeadingKinds
 	if rank-1 < len(kinds) {
 		return kinds[rank-1]
 	}
-	return fmt.Sprintf("heading%d", rank)
+	kind := fmt.Sprintf("heading%d", rank)
+	if !b.unnamed[rank] {
+		if b.unnamed == nil {
+			b.unnamed = map[int]bool{}
+		}
+		b.unnamed[rank] = true
+		b.warnings = append(b.warnings, fmt.Sprintf("parse: %s: heading %s is of rank %d, and heading_kinds in sources.yaml names %d rank(s) %v: its kind is %s; name every rank, outermost first", b.doc.Position(line), label, rank, len(kinds), kinds, kind))
+	}
+	return kind
 }
 
 func (b *builder) parentID() string {

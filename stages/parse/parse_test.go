@@ -3,6 +3,7 @@ package parse
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -315,6 +316,57 @@ func TestQualityWarnings(t *testing.T) {
 			}
 			t.Errorf("warnings = %q; want one mentioning %q", got.Warnings, tt.want)
 		})
+	}
+}
+
+// TestManifestDisagreesWithText: what sources.yaml says of a document
+// and what its layout reads may disagree; each disagreement is a warning,
+// not data that quietly says something else. A heading rank heading_kinds
+// does not name became kind "heading2" without a word, and a bilingual
+// text declared English-only was released with Chinese in its clauses
+// and documents.languages [en].
+func TestManifestDisagreesWithText(t *testing.T) {
+	d := doc("markdown-zh", "第一条 甲\n\n一、子\n\n第一段。\n\n二、丑\n\n第二段。", "article")
+	d.Source.Languages = []string{"zh"}
+	got, err := Document(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds, warned []string
+	for _, c := range got.Clauses {
+		kinds = append(kinds, c.Kind)
+	}
+	for _, w := range got.Warnings {
+		if strings.Contains(w, "heading_kinds") {
+			warned = append(warned, w)
+		}
+	}
+	if !slices.Contains(kinds, "heading2") || len(warned) != 1 || !containsAll(warned[0], []string{"line 3", "一、", "rank 2", "[article]", "name every rank"}) {
+		t.Errorf("kinds %q, warnings %q; want heading2 and one warning, at its first heading", kinds, warned)
+	}
+	for _, tt := range []struct {
+		langs []string
+		want  []string
+	}{
+		{[]string{"en"}, []string{"line 2", "6 text clause(s) have Chinese", "[en]", "add zh to languages"}},
+		{[]string{"zh"}, []string{"line 2", "6 text clause(s) have English", "[zh]", "add en to languages"}},
+	} {
+		d := doc("bilingual-rows", bilingual, "part", "program", "section")
+		d.Source.Languages = tt.langs
+		got, err := Document(d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(got.Warnings, func(w string) bool { return containsAll(w, tt.want) }) {
+			t.Errorf("languages %v: warnings %q; want one mentioning %q", tt.langs, got.Warnings, tt.want)
+		}
+	}
+	d = doc("bilingual-rows", bilingual, "part", "program", "section")
+	d.Source.Languages = []string{"zh", "en"}
+	if got, _ := Document(d, nil); slices.ContainsFunc(got.Warnings, func(w string) bool {
+		return strings.Contains(w, "to languages") || strings.Contains(w, "heading_kinds")
+	}) {
+		t.Errorf("the text as declared: warnings %q", got.Warnings)
 	}
 }
 

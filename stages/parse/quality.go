@@ -44,8 +44,35 @@ func check(d schemas.Document, lang string) ([]string, error) {
 		return nil, fmt.Errorf("parse: %s: %d headings and no paragraphs or items under them: the text of the document is missing from the snapshot; check the capture and the layout in sources.yaml", d.Source.ID, len(d.Clauses))
 	}
 	bilingual := false
+	declared := map[string]bool{}
 	for _, l := range d.Source.Languages {
 		bilingual = bilingual || l == "en" && lang == "zh"
+		declared[l] = true
+	}
+	// The layout may read a language the manifest does not declare: the
+	// clauses then carry text that documents.languages says is not there.
+	for _, side := range []struct {
+		lang, name string
+		has        func(c schemas.Clause) bool
+	}{
+		{"zh", "Chinese", func(c schemas.Clause) bool { return c.TextZh != "" }},
+		{"en", "English", func(c schemas.Clause) bool { return c.TextEn != "" }},
+	} {
+		if declared[side.lang] {
+			continue
+		}
+		n, first := 0, schemas.Clause{}
+		for _, c := range d.Clauses {
+			if c.IsText() && side.has(c) {
+				if n == 0 {
+					first = c
+				}
+				n++
+			}
+		}
+		if n > 0 {
+			warnings = append(warnings, fmt.Sprintf("parse: %s (%s): %d text clause(s) have %s, and languages in sources.yaml is %v: add %s to languages, or check the layout", d.Position(first.SourceLine), first.ID, n, side.name, d.Source.Languages, side.lang))
+		}
 	}
 	for _, c := range d.Clauses {
 		if bilingual && !c.IsText() && c.TitleEn == "" && c.LabelEn == "" {
