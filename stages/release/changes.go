@@ -286,7 +286,49 @@ func Compare(old, previous, dir string, same func(name string) bool) (Diff, erro
 			bump(Major)
 		}
 	}
+	if err := compareTableFiles(&d, old, dir, oldSchema); err != nil {
+		return d, err
+	}
 	return d, nil
+}
+
+// compareTableFiles adds to d the table files, in any format, that the
+// previous version had and this one lacks, or has and it lacked: a link to
+// a removed data file breaks (major; a convenience copy, minor), a new one
+// is minor. Files of a table added or removed as a whole are told by the
+// table's own line.
+func compareTableFiles(d *Diff, old, dir string, oldSchema map[string]map[string]string) error {
+	sums, err := os.ReadFile(filepath.Join(old, "SHA256SUMS"))
+	if err != nil {
+		return fmt.Errorf("release: read %s/SHA256SUMS: %w", old, err)
+	}
+	had := map[string]bool{}
+	for _, line := range strings.Split(string(sums), "\n") {
+		if _, name, ok := strings.Cut(line, "  "); ok {
+			had[name] = true
+		}
+	}
+	for _, t := range schemas.Tables() {
+		if _, ok := oldSchema[t.Name]; !ok {
+			continue // a new table
+		}
+		for _, f := range Formats {
+			name := t.Name + f.Suffix
+			_, err := os.Stat(filepath.Join(dir, name))
+			switch has := err == nil; {
+			case had[name] && !has && f.Extra:
+				d.Schema = append(d.Schema, fmt.Sprintf("file `%s` is no longer released", name))
+				d.Bump = max(d.Bump, Minor)
+			case had[name] && !has:
+				d.Schema = append(d.Schema, fmt.Sprintf("file `%s` is no longer released", name))
+				d.Bump = max(d.Bump, Major)
+			case !had[name] && has:
+				d.Schema = append(d.Schema, fmt.Sprintf("new file `%s`", name))
+				d.Bump = max(d.Bump, Minor)
+			}
+		}
+	}
+	return nil
 }
 
 // diffFiles pairs the records of a table in the old and the new folder by
