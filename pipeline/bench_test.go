@@ -3,9 +3,16 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"github.com/policyledger/policyledger/internal/bincodec"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/policyledger/policyledger/corpus"
+	"github.com/policyledger/policyledger/internal/bincodec"
+	"github.com/policyledger/policyledger/sources"
 	"github.com/policyledger/policyledger/stages/release"
 )
 
@@ -104,4 +111,42 @@ func BenchmarkEntry(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkStagesOnly times the per-document stages alone, fetch through
+// the linker's features, over a generated corpus (BENCH_STAGES_DOCS
+// documents, 100 unless set; seed 1, as scripts/bench.sh), with no
+// comparisons, no cache and nothing written: what a run costs before
+// anything is released, against the throughput floor. The
+// collector target is the program's own (GOGC 200). The documents stay in
+// memory, where a streamed run keeps none. It reports MB/s of input.
+//
+//	BENCH_STAGES_DOCS=1000 go test -run '^$' -bench StagesOnly -benchtime 3x ./pipeline
+func BenchmarkStagesOnly(b *testing.B) {
+	n := 100
+	if s := os.Getenv("BENCH_STAGES_DOCS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n < 1 {
+			b.Fatalf("BENCH_STAGES_DOCS=%q: not a positive number", s)
+		}
+	}
+	files, err := corpus.Generate(sources.FS(), n, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys, input := fstest.MapFS{}, 0
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: data}
+		if strings.HasPrefix(name, "snapshots/") {
+			input += len(data)
+		}
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Run(context.Background(), Options{Sources: fsys, ManifestPath: "sources.yaml", Until: "link", NoWorkFiles: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(input)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MB/s")
 }
